@@ -1,0 +1,67 @@
+# Portolan — everyday commands. Everything runs inside .venv, created on demand.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SIZE ?= 300
+
+.PHONY: install run demo lint format typecheck migrations-check pytest test bench lock messages clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+var:
+	mkdir -p var/media var/static
+
+run: install var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference
+	$(MANAGE) generate_demo --size $(DEMO_SIZE) --keep-existing
+	$(MANAGE) demo_accounts
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+demo: install var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) generate_demo --size $(DEMO_SIZE) --keep-existing
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: install
+	$(VENV)/bin/mypy portolan config
+
+migrations-check: install var
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+pytest: install var
+	$(VENV)/bin/pytest -n 2
+
+test: lint typecheck migrations-check pytest
+
+bench: install var
+	$(PY) bench/run.py
+
+# Re-resolve the lock from pyproject.toml (maintainers only).
+lock:
+	rm -rf /tmp/portolan-lock && $(PYTHON) -m venv /tmp/portolan-lock
+	/tmp/portolan-lock/bin/pip install --quiet ".[dev]"
+	/tmp/portolan-lock/bin/pip freeze --exclude portolan > requirements.lock
+
+messages: install
+	$(MANAGE) makemessages -l fr -l es --ignore=.venv --ignore=var --ignore=bench --ignore=tests --no-obsolete
+	$(MANAGE) compilemessages -l fr -l es --ignore=.venv --ignore=var
+
+clean:
+	rm -rf var/static .pytest_cache .mypy_cache .ruff_cache

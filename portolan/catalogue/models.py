@@ -1,0 +1,348 @@
+"""Port Center profiles and initiatives (projects and good practices), the heart of the catalogue.
+
+Both are owned by one organisation, move through a publication workflow (draft → submitted →
+published, or changes requested / rejected), keep a full history (django-simple-history) and a
+"last reviewed" date used to flag stale records to their owners."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ContentLanguage(models.TextChoices):
+    EN = "en", _("English")
+    FR = "fr", _("French")
+    ES = "es", _("Spanish")
+    IT = "it", _("Italian")
+    PT = "pt", _("Portuguese")
+    NL = "nl", _("Dutch")
+    DE = "de", _("German")
+    OTHER = "other", _("Other")
+
+
+class PortCenterStatus(models.TextChoices):
+    PROJECT = "project", _("Project")
+    UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Offer(models.TextChoices):
+    EXHIBITION = "exhibition", _("Permanent exhibition")
+    TEMPORARY_EXHIBITION = "temporary_exhibition", _("Temporary exhibitions")
+    BOAT_TOURS = "boat_tours", _("Boat tours")
+    BUS_TOURS = "bus_tours", _("Bus tours")
+    SCHOOL_PROGRAMMES = "school_programmes", _("School programmes")
+    JOB_DISCOVERY = "job_discovery", _("Job and trade discovery")
+    EVENTS = "events", _("Talks and events")
+    DIGITAL_VISITS = "digital_visits", _("Digital or VR visits")
+
+
+class InitiativeStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+
+
+class BudgetBand(models.TextChoices):
+    UNKNOWN = "", _("Not stated")
+    UNDER_50K = "lt50k", _("Under €50,000")
+    FROM_50K = "50k-250k", _("€50,000 – €250,000")
+    FROM_250K = "250k-1m", _("€250,000 – €1 million")
+    FROM_1M = "1m-10m", _("€1 – 10 million")
+    OVER_10M = "gt10m", _("Over €10 million")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self) -> PublishableQuerySet:
+        return self.filter(publication_status=PublicationStatus.PUBLISHED)
+
+
+class Publishable(models.Model):
+    """Fields shared by the two kinds of record members write."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("owner organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    publication_status = models.CharField(
+        _("publication status"),
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+    )
+    last_reviewed = models.DateField(_("last reviewed"), default=timezone.localdate)
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    external_id = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    is_demo = models.BooleanField(default=False, help_text=_("Generated demo record."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication_status == PublicationStatus.PUBLISHED
+
+    @property
+    def is_stale(self) -> bool:
+        limit = timezone.localdate() - timedelta(days=settings.PORTOLAN_STALE_AFTER_DAYS)
+        return self.last_reviewed < limit
+
+
+class PortCenter(Publishable):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    port_city = models.ForeignKey(
+        "places.PortCity",
+        verbose_name=_("port city"),
+        on_delete=models.PROTECT,
+        related_name="port_centers",
+    )
+    operators = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name=_("operator organisations"),
+        related_name="operated_port_centers",
+        blank=True,
+    )
+    operator_text = models.CharField(
+        _("operator(s) as stated"),
+        max_length=300,
+        blank=True,
+        help_text=_("Free text, e.g. how the sources describe the operating body."),
+    )
+    opening_year = models.PositiveSmallIntegerField(_("opening year"), null=True, blank=True)
+    charter_signed_year = models.PositiveSmallIntegerField(
+        _("Missions Charter signed"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PortCenterStatus.choices, blank=True
+    )
+    governance_model = models.CharField(_("governance model"), max_length=300, blank=True)
+    surface_m2 = models.PositiveIntegerField(_("surface (m²)"), null=True, blank=True)
+    staff_fte = models.DecimalField(
+        _("staff (FTE)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    visitors_per_year = models.PositiveIntegerField(_("visitors per year"), null=True, blank=True)
+    visitors_year_of_figure = models.PositiveSmallIntegerField(
+        _("year of the visitor figure"), null=True, blank=True
+    )
+    audiences = models.ManyToManyField("core.Audience", verbose_name=_("audiences"), blank=True)
+    offers = models.JSONField(_("offers"), default=list, blank=True)
+    languages = models.CharField(
+        _("languages spoken"), max_length=120, blank=True, help_text=_("Comma-separated.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(
+        _("public contact e-mail"),
+        blank=True,
+        help_text=_("An organisation's address, never a person's private one."),
+    )
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    sources = models.TextField(_("public sources"), blank=True, help_text=_("One URL per line."))
+    is_reference = models.BooleanField(
+        default=False, help_text=_("Loaded from the sourced reference data.")
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Port Center")
+        verbose_name_plural = _("Port Centers")
+        indexes = [models.Index(fields=["publication_status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:port_center", kwargs={"slug": self.slug})
+
+    @property
+    def source_list(self) -> list[str]:
+        return [line.strip() for line in self.sources.split() if line.strip()]
+
+    @property
+    def offer_labels(self) -> list[str]:
+        labels = dict(Offer.choices)
+        return [str(labels[o]) for o in self.offers if o in labels]
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        if self.latitude is not None and self.longitude is not None:
+            return (self.latitude, self.longitude)
+        if self.port_city_id:
+            return (self.port_city.latitude, self.port_city.longitude)
+        return None
+
+
+class Initiative(Publishable):
+    title = models.CharField(_("title"), max_length=220)
+    slug = models.SlugField(max_length=240, unique=True)
+    summary = models.TextField(_("summary"), max_length=1200)
+    context = models.TextField(_("context and challenge"), blank=True)
+    actions = models.TextField(_("what was done"), blank=True)
+    results = models.TextField(_("results and measurable evidence"), blank=True)
+    resources = models.TextField(_("resources needed"), blank=True)
+    lessons = models.TextField(_("lessons and potential for transfer"), blank=True)
+    port_city = models.ForeignKey(
+        "places.PortCity",
+        verbose_name=_("port city"),
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+    )
+    partners = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name=_("partner organisations"),
+        related_name="partner_initiatives",
+        blank=True,
+    )
+    themes = models.ManyToManyField("core.Theme", verbose_name=_("themes"), blank=True)
+    goals = models.ManyToManyField("core.Goal", verbose_name=_("Agenda 2030 goals"), blank=True)
+    audiences = models.ManyToManyField("core.Audience", verbose_name=_("audiences"), blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=InitiativeStatus.choices, default="ongoing"
+    )
+    budget_band = models.CharField(
+        _("budget"), max_length=10, choices=BudgetBand.choices, blank=True, default=""
+    )
+    funding_sources = models.CharField(_("funding sources"), max_length=300, blank=True)
+    links = models.TextField(_("links"), blank=True, help_text=_("One URL per line."))
+    language = models.CharField(
+        _("language of the text"), max_length=5, choices=ContentLanguage.choices, default="en"
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        indexes = [
+            models.Index(fields=["publication_status", "-published_at"]),
+            models.Index(fields=["organisation", "publication_status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:initiative", kwargs={"slug": self.slug})
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.split() if line.strip()]
+
+
+class InitiativeTranslation(models.Model):
+    """A translation of an initiative's title and summary, made by its owners."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=5, choices=ContentLanguage.choices)
+    title = models.CharField(_("title"), max_length=220)
+    summary = models.TextField(_("summary"), max_length=1200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "language"], name="unique_translation_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} [{self.language}]"
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    DOCUMENT = "document", _("Document (PDF)")
+
+
+class Attachment(models.Model):
+    """An image or PDF attached to one record. Files live under MEDIA_ROOT (outside the static
+    tree) and are served by a view that applies the record's visibility."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    port_center = models.ForeignKey(
+        PortCenter, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    kind = models.CharField(max_length=10, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    title = models.CharField(_("title"), max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(initiative__isnull=False, port_center__isnull=True)
+                    | models.Q(initiative__isnull=True, port_center__isnull=False)
+                ),
+                name="attachment_has_exactly_one_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ModerationAction(models.TextChoices):
+    SUBMIT = "submit", _("Submitted")
+    APPROVE = "approve", _("Approved")
+    REQUEST_CHANGES = "request_changes", _("Changes requested")
+    REJECT = "reject", _("Rejected")
+    RESTORE = "restore", _("Restored from history")
+
+
+class ModerationEvent(models.Model):
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation"
+    )
+    port_center = models.ForeignKey(
+        PortCenter, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation"
+    )
+    action = models.CharField(max_length=20, choices=ModerationAction.choices)
+    message = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,1 @@
+// Portolan: small progressive enhancements
