@@ -21,6 +21,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("portolan.accounts.urls")),
+    path("account/tokens/", include("portolan.api.urls_ui")),
     path("places/", include("portolan.places.urls")),
     path("search/", include("portolan.search.urls")),
     path("open-data/", include("portolan.opendata.urls")),
