@@ -3,6 +3,7 @@ environment variables (documented in README.md, "Configuration")."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -152,7 +153,16 @@ LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "portolan" / "static"]
+def _package_static(package: str) -> list[Path]:
+    """Static folder of an installed package, found without importing it (django-leaflet's
+    module pulls in GDAL-dependent code, so it is not an installed app: we only ship its files)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return [Path(next(iter(spec.submodule_search_locations))) / "static"]
+
+
+STATICFILES_DIRS = [BASE_DIR / "portolan" / "static", *_package_static("leaflet")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
