@@ -1,0 +1,787 @@
+"""Writes on catalogue records: create, update and the publication workflow.
+
+Every function is keyword-only, atomic, checks permissions through `permissions`, validates before
+saving (`ValidationError` with a field dict) and records the acting user in the history.
+
+Workflow rules (kept deliberately small):
+
+- create → `draft`, owned by the given organisation;
+- submit: `draft` or `changes_requested` → `submitted` (organisation members and staff);
+- approve / request changes / reject: only from `submitted`, staff only; request changes and reject
+  need a message, which is e-mailed to the organisation's members (approval is e-mailed too);
+- `rejected` is final for members: they can no longer edit or submit it (staff still can);
+- a member editing a `published` record sends it back to `submitted` (it leaves the public
+  catalogue until staff approve it again); staff edits never change the status;
+- the slug is made once, at creation, so public URLs stay stable when a title changes.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import nh3
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import URLValidator
+from django.db import models, transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portolan.accounts.models import Organisation, User
+from portolan.core.models import Audience, Goal, Theme
+from portolan.places.models import PortCity
+
+from . import permissions
+from .models import (
+    ContentLanguage,
+    Initiative,
+    InitiativeTranslation,
+    ModerationAction,
+    ModerationEvent,
+    Offer,
+    PortCenter,
+    PublicationStatus,
+)
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+logger = logging.getLogger(__name__)
+
+Record = Initiative | PortCenter
+
+MIN_YEAR = 1800
+MAX_YEAR = 2100
+SUMMARY_MAX = 1200
+MESSAGE_MAX = 4000
+
+# Plain-text fields: every tag is stripped. Single-line ones also lose line breaks.
+_INITIATIVE_TEXT = {
+    "title": True,
+    "summary": False,
+    "context": False,
+    "actions": False,
+    "results": False,
+    "resources": False,
+    "lessons": False,
+    "funding_sources": True,
+    "links": False,
+}
+_INITIATIVE_PLAIN = {"start_year", "end_year", "status", "budget_band", "language"}
+_INITIATIVE_M2M: dict[str, tuple[type[Model], str]] = {
+    "partners": (Organisation, "slug"),
+    "themes": (Theme, "slug"),
+    "goals": (Goal, "number"),
+    "audiences": (Audience, "slug"),
+}
+
+_PORT_CENTER_TEXT = {
+    "name": True,
+    "operator_text": True,
+    "governance_model": True,
+    "languages": True,
+    "description": False,
+    "address": True,
+    "website": True,
+    "contact_email": True,
+    "notes": True,
+    "sources": False,
+}
+_PORT_CENTER_PLAIN = {
+    "opening_year",
+    "charter_signed_year",
+    "status",
+    "surface_m2",
+    "staff_fte",
+    "visitors_per_year",
+    "visitors_year_of_figure",
+    "latitude",
+    "longitude",
+}
+_PORT_CENTER_M2M: dict[str, tuple[type[Model], str]] = {
+    "operators": (Organisation, "slug"),
+    "audiences": (Audience, "slug"),
+}
+
+# Fields a restore copies back from a historical version: the content, never the workflow state.
+_NOT_RESTORED = {
+    "id",
+    "slug",
+    "organisation",
+    "publication_status",
+    "published_at",
+    "last_reviewed",
+    "external_id",
+    "is_demo",
+    "is_reference",
+    "created_at",
+    "updated_at",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Text and value helpers
+# --------------------------------------------------------------------------------------------
+
+
+def sanitise_text(value: str, *, single_line: bool = False) -> str:
+    """Plain text: no tags at all. Entities are decoded again and re-cleaned until stable so an
+    escaped tag (`&lt;script&gt;`) cannot survive as a real one."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    for _round in range(4):
+        cleaned = html.unescape(nh3.clean(text, tags=set()))
+        if cleaned == text:
+            break
+        text = cleaned
+    if single_line:
+        text = " ".join(text.split())
+    return text.strip()
+
+
+def _text_value(field: str, value: Any, single_line: bool, errors: dict[str, list[str]]) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors.setdefault(field, []).append(gettext("Enter text."))
+        return ""
+    return sanitise_text(value, single_line=single_line)
+
+
+def unique_slug(model: type[Record], source: str, *, max_length: int) -> str:
+    base = slugify(source)[: max_length - 8].strip("-") or model._meta.model_name or "record"
+    slug = base
+    n = 2
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _resolve_port_city(value: Any, errors: dict[str, list[str]]) -> PortCity | None:
+    if isinstance(value, PortCity):
+        return value
+    if isinstance(value, str) and value:
+        city = PortCity.objects.filter(slug=value).first()
+        if city is not None:
+            return city
+    errors.setdefault("port_city", []).append(gettext("Choose a known port city."))
+    return None
+
+
+def _resolve_many(
+    field: str, model: type[Model], key: str, values: Any, errors: dict[str, list[str]]
+) -> list[Model]:
+    if values is None:
+        return []
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        errors.setdefault(field, []).append(gettext("Give a list."))
+        return []
+    items = list(values)
+    objects = [v for v in items if isinstance(v, model)]
+    keys = [v for v in items if not isinstance(v, model)]
+    if any(isinstance(k, bool) or not isinstance(k, str | int) for k in keys):
+        errors.setdefault(field, []).append(gettext("Give a list of identifiers."))
+        return []
+    if keys:
+        lookup: set[Any]
+        if key == "number":
+            try:
+                lookup = {int(k) for k in keys}
+            except (TypeError, ValueError):
+                errors.setdefault(field, []).append(gettext("Give a list of numbers."))
+                return []
+        else:
+            lookup = {str(k) for k in keys}
+        found = list(model._default_manager.filter(**{f"{key}__in": lookup}))
+        missing = lookup - {getattr(o, key) for o in found}
+        if missing:
+            errors.setdefault(field, []).append(
+                gettext("Unknown value(s): %(values)s.")
+                % {"values": ", ".join(sorted(str(m) for m in missing))}
+            )
+            return []
+        objects.extend(found)
+    return objects
+
+
+def _resolve_offers(values: Any, errors: dict[str, list[str]]) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        errors.setdefault("offers", []).append(gettext("Give a list."))
+        return []
+    result: list[str] = []
+    allowed = set(Offer.values)
+    for value in values:
+        if value not in allowed:
+            errors.setdefault("offers", []).append(
+                gettext("Unknown offer: %(value)s.") % {"value": str(value)[:60]}
+            )
+            return []
+        if value not in result:
+            result.append(value)
+    return result
+
+
+def _check_urls(field: str, text: str, errors: dict[str, list[str]]) -> None:
+    validate = URLValidator(schemes=["http", "https"])
+    for line in text.split():
+        try:
+            validate(line)
+        except ValidationError:
+            errors.setdefault(field, []).append(
+                gettext("Not a web address (one per line): %(value)s.") % {"value": line[:80]}
+            )
+            return
+
+
+def _check_year(field: str, value: Any, errors: dict[str, list[str]]) -> None:
+    if value is not None and not (MIN_YEAR <= int(value) <= MAX_YEAR):
+        errors.setdefault(field, []).append(
+            gettext("Enter a year between %(min)s and %(max)s.")
+            % {"min": MIN_YEAR, "max": MAX_YEAR}
+        )
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError({k: v for k, v in errors.items() if v})
+
+
+def _full_clean(record: Record, errors: dict[str, list[str]]) -> None:
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+
+
+def _save(record: Record, actor: User, reason: str) -> None:
+    record._history_user = actor  # type: ignore[union-attr]
+    record._change_reason = reason  # type: ignore[union-attr]
+    record.save()
+
+
+def _event(record: Record, actor: User, action: str, message: str = "") -> ModerationEvent:
+    kwargs: dict[str, Any] = (
+        {"initiative": record} if isinstance(record, Initiative) else {"port_center": record}
+    )
+    return ModerationEvent.objects.create(action=action, message=message, actor=actor, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# Applying `data` to a record
+# --------------------------------------------------------------------------------------------
+
+
+def _apply_common(
+    record: Record,
+    actor: User,
+    data: Mapping[str, Any],
+    text_fields: Mapping[str, bool],
+    plain_fields: set[str],
+    m2m_fields: Mapping[str, tuple[type[Model], str]],
+    extra: set[str],
+    errors: dict[str, list[str]],
+) -> dict[str, list[Model]]:
+    allowed = set(text_fields) | plain_fields | set(m2m_fields) | {"port_city"} | extra
+    if permissions.is_staff(actor):
+        allowed.add("external_id")
+    for key in data:
+        if key not in allowed:
+            errors.setdefault(str(key), []).append(gettext("Unknown or read-only field."))
+    for field, single_line in text_fields.items():
+        if field in data:
+            setattr(record, field, _text_value(field, data[field], single_line, errors))
+    for field in plain_fields:
+        if field in data:
+            value = data[field]
+            if isinstance(value, str):
+                value = value.strip()
+            if value is None and not record._meta.get_field(field).null:
+                value = ""
+            setattr(record, field, value)
+    if "external_id" in data and "external_id" in allowed:
+        external_id = data["external_id"]
+        record.external_id = str(external_id).strip() or None if external_id else None
+    if "port_city" in data:
+        city = _resolve_port_city(data["port_city"], errors)
+        if city is not None:
+            record.port_city = city
+    many: dict[str, list[Model]] = {}
+    for field, (model, key) in m2m_fields.items():
+        if field in data:
+            many[field] = _resolve_many(field, model, key, data[field], errors)
+    return many
+
+
+def _clean_translations(
+    record: Initiative, values: Any, errors: dict[str, list[str]]
+) -> list[dict[str, str]]:
+    if values is None:
+        return []
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        errors.setdefault("translations", []).append(gettext("Give a list."))
+        return []
+    result: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for item in values:
+        if not isinstance(item, Mapping):
+            errors.setdefault("translations", []).append(
+                gettext("Each translation needs a language, a title and a summary.")
+            )
+            return []
+        language = item.get("language")
+        title = item.get("title")
+        summary = item.get("summary")
+        if not isinstance(title, str) or not isinstance(summary, str):
+            errors.setdefault("translations", []).append(
+                gettext("Each translation needs a language, a title and a summary.")
+            )
+            return []
+        title = sanitise_text(title, single_line=True)
+        summary = sanitise_text(summary)
+        if language not in ContentLanguage.values:
+            errors.setdefault("translations", []).append(
+                gettext("Unknown language: %(value)s.") % {"value": str(language)[:20]}
+            )
+        elif language in seen:
+            errors.setdefault("translations", []).append(
+                gettext("Only one translation per language.")
+            )
+        elif language == record.language:
+            errors.setdefault("translations", []).append(
+                gettext("A translation must be in another language than the record.")
+            )
+        elif not title or not summary:
+            errors.setdefault("translations", []).append(
+                gettext("Each translation needs a language, a title and a summary.")
+            )
+        elif len(title) > 220 or len(summary) > SUMMARY_MAX:
+            errors.setdefault("translations", []).append(
+                gettext("A translated title or summary is too long.")
+            )
+        else:
+            seen.add(language)
+            result.append({"language": language, "title": title, "summary": summary})
+    return result
+
+
+def _validate_initiative(record: Initiative, errors: dict[str, list[str]]) -> None:
+    _full_clean(record, errors)
+    if "summary" not in errors and len(record.summary) > SUMMARY_MAX:
+        errors.setdefault("summary", []).append(
+            gettext("Keep the summary under %(max)s characters.") % {"max": SUMMARY_MAX}
+        )
+    for field in ("start_year", "end_year"):
+        if field not in errors:
+            _check_year(field, getattr(record, field), errors)
+    if (
+        not errors.get("start_year")
+        and not errors.get("end_year")
+        and record.start_year
+        and record.end_year
+        and record.end_year < record.start_year
+    ):
+        errors.setdefault("end_year", []).append(
+            gettext("The end year cannot be before the start year.")
+        )
+    if "links" not in errors:
+        _check_urls("links", record.links, errors)
+
+
+def _validate_port_center(record: PortCenter, errors: dict[str, list[str]]) -> None:
+    _full_clean(record, errors)
+    for field in ("opening_year", "charter_signed_year", "visitors_year_of_figure"):
+        if field not in errors:
+            _check_year(field, getattr(record, field), errors)
+    if "latitude" not in errors and record.latitude is not None and abs(record.latitude) > 90:
+        errors.setdefault("latitude", []).append(gettext("Latitude is between -90 and 90."))
+    if "longitude" not in errors and record.longitude is not None and abs(record.longitude) > 180:
+        errors.setdefault("longitude", []).append(gettext("Longitude is between -180 and 180."))
+    if (record.latitude is None) != (record.longitude is None) and not (
+        errors.get("latitude") or errors.get("longitude")
+    ):
+        errors.setdefault("latitude", []).append(gettext("Give both latitude and longitude."))
+    if "sources" not in errors:
+        _check_urls("sources", record.sources, errors)
+
+
+def _set_many(record: Record, many: Mapping[str, list[Model]]) -> None:
+    for field, objects in many.items():
+        getattr(record, field).set(objects)
+
+
+def _replace_translations(record: Initiative, translations: list[dict[str, str]]) -> None:
+    record.translations.all().delete()
+    InitiativeTranslation.objects.bulk_create(
+        InitiativeTranslation(initiative=record, **item) for item in translations
+    )
+
+
+def _check_member_may_edit(actor: User, record: Record) -> None:
+    if not permissions.can_edit(actor, record):
+        raise PermissionDenied(gettext("You cannot change this record."))
+    if record.publication_status == PublicationStatus.REJECTED and not permissions.is_staff(actor):
+        raise ValidationError(
+            {"publication_status": [gettext("A rejected record can no longer be changed.")]}
+        )
+
+
+def _after_member_edit(record: Record, actor: User) -> str:
+    """A member's change to a published record goes back to moderation (see module docstring)."""
+    if record.publication_status == PublicationStatus.PUBLISHED and not permissions.is_staff(actor):
+        record.publication_status = PublicationStatus.SUBMITTED
+        return "edit_published"
+    return "edit"
+
+
+# --------------------------------------------------------------------------------------------
+# Initiatives
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def initiative_create(
+    *, actor: User, organisation: Organisation, data: Mapping[str, Any]
+) -> Initiative:
+    if not permissions.can_edit_for_organisation(actor, organisation.pk):
+        raise PermissionDenied(gettext("You cannot add records for this organisation."))
+    errors: dict[str, list[str]] = {}
+    record = Initiative(organisation=organisation, publication_status=PublicationStatus.DRAFT)
+    many = _apply_common(
+        record,
+        actor,
+        data,
+        _INITIATIVE_TEXT,
+        _INITIATIVE_PLAIN,
+        _INITIATIVE_M2M,
+        {"translations"},
+        errors,
+    )
+    if "port_city" not in data and organisation.port_city_id:
+        record.port_city_id = organisation.port_city_id
+    record.slug = unique_slug(Initiative, record.title or "initiative", max_length=240)
+    _validate_initiative(record, errors)
+    translations = _clean_translations(record, data.get("translations"), errors)
+    _raise_if(errors)
+    _save(record, actor, "create")
+    _set_many(record, many)
+    if translations:
+        _replace_translations(record, translations)
+    return record
+
+
+@transaction.atomic
+def initiative_update(
+    *, actor: User, initiative: Initiative, data: Mapping[str, Any]
+) -> Initiative:
+    record = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    _check_member_may_edit(actor, record)
+    errors: dict[str, list[str]] = {}
+    many = _apply_common(
+        record,
+        actor,
+        data,
+        _INITIATIVE_TEXT,
+        _INITIATIVE_PLAIN,
+        _INITIATIVE_M2M,
+        {"translations"},
+        errors,
+    )
+    _validate_initiative(record, errors)
+    translations = (
+        _clean_translations(record, data["translations"], errors)
+        if "translations" in data
+        else None
+    )
+    _raise_if(errors)
+    reason = _after_member_edit(record, actor)
+    _save(record, actor, reason)
+    _set_many(record, many)
+    if translations is not None:
+        _replace_translations(record, translations)
+    if reason == "edit_published":
+        _event(record, actor, ModerationAction.SUBMIT, gettext("Edited after publication."))
+    _copy_state(record, initiative)
+    return initiative
+
+
+# --------------------------------------------------------------------------------------------
+# Port Centers
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def port_center_create(
+    *, actor: User, organisation: Organisation, data: Mapping[str, Any]
+) -> PortCenter:
+    if not permissions.can_edit_for_organisation(actor, organisation.pk):
+        raise PermissionDenied(gettext("You cannot add records for this organisation."))
+    errors: dict[str, list[str]] = {}
+    record = PortCenter(organisation=organisation, publication_status=PublicationStatus.DRAFT)
+    many = _apply_common(
+        record,
+        actor,
+        data,
+        _PORT_CENTER_TEXT,
+        _PORT_CENTER_PLAIN,
+        _PORT_CENTER_M2M,
+        {"offers"},
+        errors,
+    )
+    if "offers" in data:
+        record.offers = _resolve_offers(data["offers"], errors)
+    if "port_city" not in data and organisation.port_city_id:
+        record.port_city_id = organisation.port_city_id
+    record.slug = unique_slug(PortCenter, record.name or "port-center", max_length=220)
+    _validate_port_center(record, errors)
+    _raise_if(errors)
+    _save(record, actor, "create")
+    _set_many(record, many)
+    return record
+
+
+@transaction.atomic
+def port_center_update(
+    *, actor: User, port_center: PortCenter, data: Mapping[str, Any]
+) -> PortCenter:
+    record = PortCenter.objects.select_for_update().get(pk=port_center.pk)
+    _check_member_may_edit(actor, record)
+    errors: dict[str, list[str]] = {}
+    many = _apply_common(
+        record,
+        actor,
+        data,
+        _PORT_CENTER_TEXT,
+        _PORT_CENTER_PLAIN,
+        _PORT_CENTER_M2M,
+        {"offers"},
+        errors,
+    )
+    if "offers" in data:
+        record.offers = _resolve_offers(data["offers"], errors)
+    _validate_port_center(record, errors)
+    _raise_if(errors)
+    reason = _after_member_edit(record, actor)
+    _save(record, actor, reason)
+    _set_many(record, many)
+    if reason == "edit_published":
+        _event(record, actor, ModerationAction.SUBMIT, gettext("Edited after publication."))
+    _copy_state(record, port_center)
+    return port_center
+
+
+def _copy_state(source: Record, target: Record) -> None:
+    """Refresh the caller's instance in place, so it sees what was saved."""
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    target._state.fields_cache = {}  # type: ignore[attr-defined]
+    prefetched = getattr(target, "_prefetched_objects_cache", None)
+    if prefetched:
+        prefetched.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Workflow
+# --------------------------------------------------------------------------------------------
+
+
+def _locked(record: Record) -> Record:
+    return type(record).objects.select_for_update().get(pk=record.pk)
+
+
+def _wrong_state(record: Record, action: str) -> ValidationError:
+    return ValidationError(
+        {
+            "publication_status": [
+                gettext("Cannot %(action)s a record whose status is “%(status)s”.")
+                % {"action": action, "status": record.get_publication_status_display()}
+            ]
+        }
+    )
+
+
+def _clean_message(message: str) -> str:
+    text = sanitise_text(message or "")
+    if not text:
+        raise ValidationError({"message": [gettext("Write a message for the organisation.")]})
+    if len(text) > MESSAGE_MAX:
+        raise ValidationError(
+            {
+                "message": [
+                    gettext("Keep the message under %(max)s characters.") % {"max": MESSAGE_MAX}
+                ]
+            }
+        )
+    return text
+
+
+@transaction.atomic
+def record_submit(*, actor: User, record: Record) -> None:
+    current = _locked(record)
+    _check_member_may_edit(actor, current)
+    if current.publication_status not in (
+        PublicationStatus.DRAFT,
+        PublicationStatus.CHANGES_REQUESTED,
+    ):
+        raise _wrong_state(current, gettext("submit"))
+    errors: dict[str, list[str]] = {}
+    if isinstance(current, Initiative):
+        _validate_initiative(current, errors)
+    else:
+        _validate_port_center(current, errors)
+    _raise_if(errors)
+    current.publication_status = PublicationStatus.SUBMITTED
+    _save(current, actor, "submit")
+    _event(current, actor, ModerationAction.SUBMIT)
+    _copy_state(current, record)
+
+
+def _require_moderator(actor: User) -> None:
+    if not permissions.can_moderate(actor):
+        raise PermissionDenied(gettext("Only the secretariat can moderate records."))
+
+
+@transaction.atomic
+def record_approve(*, actor: User, record: Record) -> None:
+    _require_moderator(actor)
+    current = _locked(record)
+    if current.publication_status != PublicationStatus.SUBMITTED:
+        raise _wrong_state(current, gettext("approve"))
+    current.publication_status = PublicationStatus.PUBLISHED
+    if current.published_at is None:
+        current.published_at = timezone.now()
+    current.last_reviewed = timezone.localdate()
+    _save(current, actor, "approve")
+    _event(current, actor, ModerationAction.APPROVE)
+    _copy_state(current, record)
+    _notify(current, ModerationAction.APPROVE, "")
+
+
+@transaction.atomic
+def record_request_changes(*, actor: User, record: Record, message: str) -> None:
+    _require_moderator(actor)
+    text = _clean_message(message)
+    current = _locked(record)
+    if current.publication_status != PublicationStatus.SUBMITTED:
+        raise _wrong_state(current, gettext("request changes to"))
+    current.publication_status = PublicationStatus.CHANGES_REQUESTED
+    _save(current, actor, "request_changes")
+    _event(current, actor, ModerationAction.REQUEST_CHANGES, text)
+    _copy_state(current, record)
+    _notify(current, ModerationAction.REQUEST_CHANGES, text)
+
+
+@transaction.atomic
+def record_reject(*, actor: User, record: Record, message: str) -> None:
+    _require_moderator(actor)
+    text = _clean_message(message)
+    current = _locked(record)
+    if current.publication_status != PublicationStatus.SUBMITTED:
+        raise _wrong_state(current, gettext("reject"))
+    current.publication_status = PublicationStatus.REJECTED
+    _save(current, actor, "reject")
+    _event(current, actor, ModerationAction.REJECT, text)
+    _copy_state(current, record)
+    _notify(current, ModerationAction.REJECT, text)
+
+
+@transaction.atomic
+def record_mark_reviewed(*, actor: User, record: Record) -> None:
+    """The owners confirm the record is still accurate: it is no longer flagged as stale."""
+    current = _locked(record)
+    if not permissions.can_edit(actor, current):
+        raise PermissionDenied(gettext("You cannot change this record."))
+    current.last_reviewed = timezone.localdate()
+    _save(current, actor, "mark_reviewed")
+    _copy_state(current, record)
+
+
+@transaction.atomic
+def record_restore(*, actor: User, record: Record, history_id: int) -> None:
+    """Staff bring back the content of an earlier version; the workflow state stays as it is and
+    the restore itself becomes a new history entry."""
+    _require_moderator(actor)
+    current = _locked(record)
+    try:
+        version = current.history.get(history_id=history_id)  # type: ignore[union-attr]
+    except (current.history.model.DoesNotExist, ValueError, TypeError):  # type: ignore[union-attr]
+        raise ValidationError(
+            {"history_id": [gettext("This version does not belong to the record.")]}
+        ) from None
+    for field in current._meta.concrete_fields:
+        if field.name in _NOT_RESTORED or not hasattr(version, field.attname):
+            continue
+        setattr(current, field.attname, getattr(version, field.attname))
+    errors: dict[str, list[str]] = {}
+    if isinstance(current, Initiative):
+        _validate_initiative(current, errors)
+    else:
+        _validate_port_center(current, errors)
+    _raise_if(errors)
+    _save(current, actor, f"restore:{history_id}")
+    _event(
+        current,
+        actor,
+        ModerationAction.RESTORE,
+        gettext("Version of %(date)s restored.")
+        % {"date": version.history_date.strftime("%Y-%m-%d %H:%M")},
+    )
+    _copy_state(current, record)
+
+
+# --------------------------------------------------------------------------------------------
+# Notifications
+# --------------------------------------------------------------------------------------------
+
+_SUBJECTS: dict[str, Any] = {
+    ModerationAction.APPROVE: _("Published on Portolan: %(title)s"),
+    ModerationAction.REQUEST_CHANGES: _("Changes requested on Portolan: %(title)s"),
+    ModerationAction.REJECT: _("Not accepted on Portolan: %(title)s"),
+}
+_BODIES: dict[str, Any] = {
+    ModerationAction.APPROVE: _("“%(title)s” is now published in the Portolan catalogue."),
+    ModerationAction.REQUEST_CHANGES: _(
+        "The secretariat asks for changes to “%(title)s” before publishing it."
+    ),
+    ModerationAction.REJECT: _("The secretariat did not accept “%(title)s” for the catalogue."),
+}
+
+
+def _record_title(record: Record) -> str:
+    return record.title if isinstance(record, Initiative) else record.name
+
+
+def _notify(record: Record, action: str, message: str) -> None:
+    """E-mail every member of the owner organisation, each in their preferred language."""
+    recipients = User.objects.filter(
+        memberships__organisation_id=record.organisation_id, is_active=True
+    ).only("email", "preferred_language")
+    title = _record_title(record)
+    dashboard = f"{settings.SITE_URL}/%s/catalogue/dashboard/"
+    for user in recipients:
+        language = (
+            user.preferred_language if user.preferred_language in ("en", "fr", "es") else "en"
+        )
+        with translation.override(language):
+            subject = str(_SUBJECTS[action]) % {"title": title[:120]}
+            lines = [str(_BODIES[action]) % {"title": title}]
+            if message:
+                lines += ["", gettext("Message from the secretariat:"), message]
+            lines += ["", gettext("Your dashboard: %(url)s") % {"url": dashboard % language}]
+            body = "\n".join(lines)
+        try:
+            send_mail(subject, body, None, [user.email])
+        except Exception:  # noqa: BLE001 - a mail failure must not undo the moderation decision
+            logger.exception("Could not send the moderation e-mail to user %s", user.pk)
+
+
+def record_kind(record: models.Model) -> str:
+    return "initiative" if isinstance(record, Initiative) else "port_center"
