@@ -1,0 +1,464 @@
+"""What the search index knows about catalogue records: the only place the search app reads
+catalogue data from.
+
+Records are read in primary-key batches with `values()` and their many-to-many relations fetched
+per batch, so indexing 100,000 initiatives costs a few queries per thousand records and no model
+instances. Only public records are yielded: initiatives and Port Centers when published,
+organisations and port cities always (they have no publication workflow)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Model
+from django.utils import translation
+from django_countries import countries
+
+from portolan.accounts.models import Organisation, OrganisationKind
+from portolan.core.models import Audience, Goal, Theme
+from portolan.places.models import PortCity, Region
+
+from .models import (
+    Initiative,
+    InitiativeStatus,
+    InitiativeTranslation,
+    Offer,
+    PortCenter,
+    PortCenterStatus,
+    PublicationStatus,
+)
+
+STATUS_LABELS: dict[str, Any] = {**dict(InitiativeStatus.choices), **dict(PortCenterStatus.choices)}
+BODY_LIMIT = 6000
+
+
+def _language_labels() -> dict[str, Any]:
+    from .models import ContentLanguage
+
+    return dict(ContentLanguage.choices)
+
+
+@dataclass
+class IndexedRecord:
+    record_type: str
+    record_id: int
+    slug: str
+    title: str
+    summary: str = ""
+    body: str = ""
+    language: str = ""
+    # (language, title, summary) of each translation.
+    translations: list[tuple[str, str, str]] = field(default_factory=list)
+    place: str = ""
+    port_city_id: int | None = None
+    organisation_id: int | None = None
+    region: str = ""
+    country: str = ""
+    kind: str = ""
+    status: str = ""
+    themes: tuple[str, ...] = ()
+    goals: tuple[int, ...] = ()
+    audiences: tuple[str, ...] = ()
+    year: int | None = None
+    published_at: datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def language_label(code: str) -> str:
+    return str(_language_labels().get(code, "")) if code else ""
+
+
+# Which record types a change to a model can affect, by model label. Read by the search signals.
+WATCHED_MODELS = {
+    "catalogue.initiative": "initiative",
+    "catalogue.portcenter": "port_center",
+    "accounts.organisation": "organisation",
+    "places.portcity": "port_city",
+}
+TRANSLATION_MODEL = "catalogue.initiativetranslation"
+M2M_THROUGH = {
+    Initiative.themes.through._meta.label_lower: "initiative",
+    Initiative.goals.through._meta.label_lower: "initiative",
+    Initiative.audiences.through._meta.label_lower: "initiative",
+    Initiative.partners.through._meta.label_lower: "initiative",
+    PortCenter.audiences.through._meta.label_lower: "port_center",
+    PortCenter.operators.through._meta.label_lower: "port_center",
+}
+
+
+def ref_for_instance(instance: Model) -> tuple[str, int] | None:
+    """(record_type, pk) of the record an instance belongs to, or None if not indexed."""
+    label = instance._meta.label_lower
+    if label in WATCHED_MODELS:
+        return WATCHED_MODELS[label], int(instance.pk)
+    if label == TRANSLATION_MODEL:
+        return "initiative", int(instance.initiative_id)  # type: ignore[attr-defined]
+    return None
+
+
+def m2m_record_type(sender: Any, instance: Model, reverse: bool) -> tuple[str, list[int]] | None:
+    """For an m2m_changed signal: the record type and which of its records changed."""
+    label = getattr(getattr(sender, "_meta", None), "label_lower", "")
+    record_type = M2M_THROUGH.get(label)
+    if record_type is None:
+        return None
+    if not reverse:
+        return record_type, [int(instance.pk)]
+    return record_type, []
+
+
+def m2m_reverse_ids(sender: Any, pk_set: Iterable[int] | None) -> list[int]:
+    return [int(pk) for pk in (pk_set or ())]
+
+
+def m2m_reverse_clear_ids(sender: Any, instance: Model) -> list[int]:
+    """Records linked to `instance` through `sender`, read before a reverse clear() runs."""
+    record_model = (
+        Initiative if M2M_THROUGH.get(sender._meta.label_lower) == "initiative" else PortCenter
+    )
+    source = target = None
+    for model_field in sender._meta.fields:
+        if model_field.related_model is record_model and target is None:
+            target = model_field.attname
+        elif model_field.related_model is type(instance):
+            source = model_field.attname
+    if source is None or target is None:
+        return []
+    return [
+        int(i)
+        for i in sender.objects.filter(**{source: instance.pk}).values_list(target, flat=True)
+    ]
+
+
+def _in_all_languages(value: Any, cache: dict[str, str], key: str) -> str:
+    """A translatable label in the three UI languages, so "Espagne", "España" and "Spain" all
+    find Spain."""
+    if key not in cache:
+        names: list[str] = []
+        for lang in ("en", "fr", "es"):
+            with translation.override(lang):
+                name = str(value(key) if callable(value) else value)
+            if name and name not in names:
+                names.append(name)
+        cache[key] = " ".join(names)
+    return cache[key]
+
+
+class _Lookups:
+    """Small tables read once per indexing run; cities and organisations read per batch."""
+
+    def __init__(self) -> None:
+        self.cities: dict[int, dict[str, Any]] = {}
+        self.organisations: dict[int, dict[str, Any]] = {}
+        self.themes = dict(Theme.objects.values_list("id", "slug"))
+        self.goals = dict(Goal.objects.values_list("id", "number"))
+        self.audiences = dict(Audience.objects.values_list("id", "slug"))
+        self.kind_labels = dict(OrganisationKind.choices)
+        self.region_labels = dict(Region.choices)
+        self.label_cache: dict[str, str] = {}
+
+    def load(self, city_ids: Iterable[int | None], organisation_ids: Iterable[int | None]) -> None:
+        wanted_cities = {i for i in city_ids if i and i not in self.cities}
+        if wanted_cities:
+            for row in PortCity.objects.filter(id__in=wanted_cities).values(
+                "id", "name", "country", "region", "latitude", "longitude"
+            ):
+                self.cities[row["id"]] = dict(row)
+        wanted_orgs = {i for i in organisation_ids if i and i not in self.organisations}
+        if wanted_orgs:
+            for org in Organisation.objects.filter(id__in=wanted_orgs).values("id", "name", "kind"):
+                self.organisations[org["id"]] = dict(org)
+
+    def city(self, city_id: int | None) -> dict[str, Any]:
+        return self.cities.get(city_id, {}) if city_id else {}
+
+    def country_text(self, code: str) -> str:
+        return _in_all_languages(countries.name, self.label_cache, code) if code else ""
+
+    def place_text(self, city: dict[str, Any]) -> str:
+        if not city:
+            return ""
+        return f"{city['name']} {self.country_text(str(city['country']))}"
+
+    def label_text(self, labels: dict[str, Any], key: str) -> str:
+        if key not in labels:
+            return ""
+        return _in_all_languages(labels[key], self.label_cache, f"label:{key}")
+
+
+def _batches(ids: list[int] | None, queryset: Any, batch_size: int) -> Iterator[list[dict]]:
+    if ids is not None:
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start : start + batch_size]
+            yield list(queryset.filter(pk__in=chunk).order_by("pk"))
+        return
+    last = 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last).order_by("pk")[:batch_size])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["id"]
+
+
+def _join(*parts: Any) -> str:
+    return "\n".join(str(p) for p in parts if p)[:BODY_LIMIT]
+
+
+def _initiatives(
+    ids: list[int] | None, lookups: _Lookups, batch_size: int
+) -> Iterator[IndexedRecord]:
+    queryset = Initiative.objects.filter(publication_status=PublicationStatus.PUBLISHED).values(
+        "id",
+        "slug",
+        "title",
+        "summary",
+        "context",
+        "actions",
+        "results",
+        "resources",
+        "lessons",
+        "funding_sources",
+        "language",
+        "status",
+        "start_year",
+        "published_at",
+        "port_city_id",
+        "organisation_id",
+    )
+    for rows in _batches(ids, queryset, batch_size):
+        batch_ids = [row["id"] for row in rows]
+        lookups.load(
+            (row["port_city_id"] for row in rows), (row["organisation_id"] for row in rows)
+        )
+        partner_rows = list(
+            Initiative.partners.through.objects.filter(initiative_id__in=batch_ids).values_list(
+                "initiative_id", "organisation_id"
+            )
+        )
+        lookups.load((), (oid for _, oid in partner_rows))
+        themes: dict[int, list[str]] = defaultdict(list)
+        for rid, tid in Initiative.themes.through.objects.filter(
+            initiative_id__in=batch_ids
+        ).values_list("initiative_id", "theme_id"):
+            themes[rid].append(lookups.themes.get(tid, ""))
+        goals: dict[int, list[int]] = defaultdict(list)
+        for rid, gid in Initiative.goals.through.objects.filter(
+            initiative_id__in=batch_ids
+        ).values_list("initiative_id", "goal_id"):
+            goals[rid].append(lookups.goals.get(gid, 0))
+        audiences: dict[int, list[str]] = defaultdict(list)
+        for rid, aid in Initiative.audiences.through.objects.filter(
+            initiative_id__in=batch_ids
+        ).values_list("initiative_id", "audience_id"):
+            audiences[rid].append(lookups.audiences.get(aid, ""))
+        partners: dict[int, list[str]] = defaultdict(list)
+        for rid, oid in partner_rows:
+            partners[rid].append(str(lookups.organisations.get(oid, {}).get("name", "")))
+        translations: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        for rid, lang, title, summary in (
+            InitiativeTranslation.objects.filter(initiative_id__in=batch_ids)
+            .order_by("language")
+            .values_list("initiative_id", "language", "title", "summary")
+        ):
+            translations[rid].append((lang, title, summary))
+        for row in rows:
+            city = lookups.city(row["port_city_id"])
+            organisation = lookups.organisations.get(row["organisation_id"], {})
+            yield IndexedRecord(
+                record_type="initiative",
+                record_id=row["id"],
+                slug=row["slug"],
+                title=row["title"],
+                summary=row["summary"],
+                body=_join(
+                    lookups.place_text(city),
+                    organisation.get("name"),
+                    " ".join(partners[row["id"]]),
+                    row["funding_sources"],
+                    row["context"],
+                    row["actions"],
+                    row["results"],
+                    row["resources"],
+                    row["lessons"],
+                ),
+                language=row["language"],
+                translations=translations[row["id"]],
+                place=str(city.get("name", "")),
+                port_city_id=row["port_city_id"],
+                organisation_id=row["organisation_id"],
+                region=str(city.get("region", "")),
+                country=str(city.get("country", "")),
+                kind=str(organisation.get("kind", "")),
+                status=row["status"],
+                themes=tuple(sorted(t for t in themes[row["id"]] if t)),
+                goals=tuple(sorted(g for g in goals[row["id"]] if g)),
+                audiences=tuple(sorted(a for a in audiences[row["id"]] if a)),
+                year=row["start_year"],
+                published_at=row["published_at"],
+                latitude=city.get("latitude"),
+                longitude=city.get("longitude"),
+            )
+
+
+def _port_centers(
+    ids: list[int] | None, lookups: _Lookups, batch_size: int
+) -> Iterator[IndexedRecord]:
+    queryset = PortCenter.objects.filter(publication_status=PublicationStatus.PUBLISHED).values(
+        "id",
+        "slug",
+        "name",
+        "description",
+        "operator_text",
+        "governance_model",
+        "address",
+        "offers",
+        "languages",
+        "status",
+        "opening_year",
+        "published_at",
+        "port_city_id",
+        "organisation_id",
+        "latitude",
+        "longitude",
+    )
+    offer_labels = dict(Offer.choices)
+    for rows in _batches(ids, queryset, batch_size):
+        batch_ids = [row["id"] for row in rows]
+        lookups.load(
+            (row["port_city_id"] for row in rows), (row["organisation_id"] for row in rows)
+        )
+        operator_rows = list(
+            PortCenter.operators.through.objects.filter(portcenter_id__in=batch_ids).values_list(
+                "portcenter_id", "organisation_id"
+            )
+        )
+        lookups.load((), (oid for _, oid in operator_rows))
+        audiences: dict[int, list[str]] = defaultdict(list)
+        for rid, aid in PortCenter.audiences.through.objects.filter(
+            portcenter_id__in=batch_ids
+        ).values_list("portcenter_id", "audience_id"):
+            audiences[rid].append(lookups.audiences.get(aid, ""))
+        operators: dict[int, list[str]] = defaultdict(list)
+        for rid, oid in operator_rows:
+            operators[rid].append(str(lookups.organisations.get(oid, {}).get("name", "")))
+        for row in rows:
+            city = lookups.city(row["port_city_id"])
+            organisation = lookups.organisations.get(row["organisation_id"], {})
+            offers = row["offers"] if isinstance(row["offers"], list) else []
+            lat, lon = row["latitude"], row["longitude"]
+            if lat is None or lon is None:
+                lat, lon = city.get("latitude"), city.get("longitude")
+            yield IndexedRecord(
+                record_type="port_center",
+                record_id=row["id"],
+                slug=row["slug"],
+                title=row["name"],
+                summary=row["description"],
+                body=_join(
+                    lookups.place_text(city),
+                    organisation.get("name"),
+                    " ".join(operators[row["id"]]),
+                    row["operator_text"],
+                    row["governance_model"],
+                    row["address"],
+                    " ".join(str(offer_labels.get(o, "")) for o in offers if isinstance(o, str)),
+                    row["languages"],
+                ),
+                place=str(city.get("name", "")),
+                port_city_id=row["port_city_id"],
+                organisation_id=row["organisation_id"],
+                region=str(city.get("region", "")),
+                country=str(city.get("country", "")),
+                kind=str(organisation.get("kind", "")),
+                status=row["status"],
+                audiences=tuple(sorted(a for a in audiences[row["id"]] if a)),
+                year=row["opening_year"],
+                published_at=row["published_at"],
+                latitude=lat,
+                longitude=lon,
+            )
+
+
+def _organisations(
+    ids: list[int] | None, lookups: _Lookups, batch_size: int
+) -> Iterator[IndexedRecord]:
+    queryset = Organisation.objects.values(
+        "id", "slug", "name", "kind", "description", "port_city_id", "created_at"
+    )
+    for rows in _batches(ids, queryset, batch_size):
+        lookups.load((row["port_city_id"] for row in rows), ())
+        for row in rows:
+            city = lookups.city(row["port_city_id"])
+            yield IndexedRecord(
+                record_type="organisation",
+                record_id=row["id"],
+                slug=row["slug"],
+                title=row["name"],
+                summary=row["description"],
+                body=_join(
+                    lookups.place_text(city), lookups.label_text(lookups.kind_labels, row["kind"])
+                ),
+                place=str(city.get("name", "")),
+                port_city_id=row["port_city_id"],
+                organisation_id=row["id"],
+                region=str(city.get("region", "")),
+                country=str(city.get("country", "")),
+                kind=row["kind"],
+                published_at=row["created_at"],
+                latitude=city.get("latitude"),
+                longitude=city.get("longitude"),
+            )
+
+
+def _port_cities(
+    ids: list[int] | None, lookups: _Lookups, batch_size: int
+) -> Iterator[IndexedRecord]:
+    queryset = PortCity.objects.values(
+        "id", "slug", "name", "country", "region", "latitude", "longitude", "created_at"
+    )
+    for rows in _batches(ids, queryset, batch_size):
+        for row in rows:
+            country = str(row["country"])
+            yield IndexedRecord(
+                record_type="port_city",
+                record_id=row["id"],
+                slug=row["slug"],
+                title=row["name"],
+                body=_join(
+                    lookups.country_text(country),
+                    lookups.label_text(lookups.region_labels, row["region"]),
+                ),
+                port_city_id=row["id"],
+                region=row["region"],
+                country=country,
+                published_at=row["created_at"],
+                latitude=row["latitude"],
+                longitude=row["longitude"],
+            )
+
+
+_READERS = {
+    "initiative": _initiatives,
+    "port_center": _port_centers,
+    "organisation": _organisations,
+    "port_city": _port_cities,
+}
+
+
+def iter_records(
+    record_type: str, *, ids: Iterable[int] | None = None, batch_size: int = 1000
+) -> Iterator[IndexedRecord]:
+    """Public records of one type (all of them, or those among `ids`), ready to index.
+    A requested id that is missing or not public is simply not yielded."""
+    reader = _READERS[record_type]
+    yield from reader(None if ids is None else sorted(set(ids)), _Lookups(), batch_size)
+
+
+def record_types() -> tuple[str, ...]:
+    return tuple(_READERS)

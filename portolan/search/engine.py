@@ -1,0 +1,595 @@
+"""The SQL side of searching, for both databases.
+
+A search runs two queries whatever the size of the index:
+1. counts: the total and every facet's counts in one UNION ALL of GROUP BYs over the matched set
+   (materialised once in a CTE when there is a text query). A facet with selected values is
+   counted without its own filter, so its other values keep showing what choosing them would add;
+2. the page of hits (or, when nothing matches, the "did you mean" candidates).
+Vocabulary labels come from one more query, cached."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from django.core.cache import cache
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language, gettext
+from django_countries import countries
+
+from portolan.catalogue.selectors_search import STATUS_LABELS, language_label
+from portolan.core.models import Audience, Goal, Theme
+
+from . import text
+from .constants import KIND_LABELS, RECORD_TYPE_LABELS, RECORD_TYPES, REGION_LABELS
+from .selectors import FacetValue, Hit, SearchParams, SearchResults, Suggestion, params_to_query
+
+DOC = "search_searchdocument"
+FTS = "search_fts"
+COUNTRY_FACET_LIMIT = 30
+VOCAB_CACHE_SECONDS = 300
+URL_NAMES = {
+    "initiative": "catalogue:initiative",
+    "port_center": "catalogue:port_center",
+    "organisation": "catalogue:organisation",
+    "port_city": "places:detail",
+}
+FACETS = (
+    # (facet name, SQL expression, the SearchParams attribute its filter uses)
+    ("type", "d.record_type", "types"),
+    ("region", "d.region", "regions"),
+    ("country", "d.country", "countries"),
+    ("theme", "d.themes", "themes"),
+    ("goal", "d.goals", "goals"),
+    ("audience", "d.audiences", "audiences"),
+    ("kind", "d.kind", "kinds"),
+    ("status", "d.status", "statuses"),
+    ("decade", "(d.year / 10) * 10", "years"),
+)
+MULTI_VALUED = {"theme", "goal", "audience"}
+_HIT_COLUMNS = (
+    "d.record_type, d.record_id, d.slug, d.title, d.summary, d.translations, d.language, "
+    "d.place, d.country, d.status, d.year, d.published_at, d.latitude, d.longitude"
+)
+
+
+def _is_pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass
+class _Sql:
+    groups: list[tuple[str, ...]]
+    text_param: str
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.groups)
+
+
+def _text_query(params: SearchParams) -> _Sql:
+    groups = text.query_groups(params.q)
+    if not groups:
+        return _Sql(groups, "")
+    return _Sql(groups, text.tsquery(groups) if _is_pg() else text.fts5_match(groups))
+
+
+def _contains(column: str, values: Iterable[Any], args: list[Any]) -> str:
+    function = "strpos" if _is_pg() else "instr"
+    parts = []
+    for value in values:
+        parts.append(f"{function}({column}, %s) > 0")
+        args.append(f"|{value}|")
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _in(column: str, values: Iterable[Any], args: list[Any]) -> str:
+    values = list(values)
+    args.extend(values)
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _filters(params: SearchParams, args: list[Any], *, skip: str = "") -> str:
+    """WHERE conditions for the facet filters (AND between facets, OR within one)."""
+    parts: list[str] = []
+    if params.types and skip != "types":
+        parts.append(_in("d.record_type", params.types, args))
+    if params.regions and skip != "regions":
+        parts.append(_in("d.region", params.regions, args))
+    if params.countries and skip != "countries":
+        parts.append(_in("d.country", params.countries, args))
+    if params.themes and skip != "themes":
+        parts.append(_contains("d.themes", params.themes, args))
+    if params.goals and skip != "goals":
+        parts.append(_contains("d.goals", params.goals, args))
+    if params.audiences and skip != "audiences":
+        parts.append(_contains("d.audiences", params.audiences, args))
+    if params.kinds and skip != "kinds":
+        parts.append(_in("d.kind", params.kinds, args))
+    if params.statuses and skip != "statuses":
+        parts.append(_in("d.status", params.statuses, args))
+    if skip != "years":
+        if params.year_from is not None:
+            parts.append("d.year >= %s")
+            args.append(params.year_from)
+        if params.year_to is not None:
+            parts.append("d.year <= %s")
+            args.append(params.year_to)
+    return " AND ".join(parts) if parts else "1 = 1"
+
+
+def _text_condition(sql: _Sql, args: list[Any]) -> str:
+    args.append(sql.text_param)
+    if _is_pg():
+        return "d.search_vector @@ CAST(%s AS tsquery)"
+    return f"d.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"  # noqa: S608
+
+
+def _selected_attr(params: SearchParams, attr: str) -> bool:
+    if attr == "years":
+        return params.year_from is not None or params.year_to is not None
+    return bool(getattr(params, attr))
+
+
+def _count_rows(params: SearchParams, sql: _Sql) -> list[tuple[str, Any, int]]:
+    args: list[Any] = []
+    prefix = ""
+    source = f"{DOC} d"
+    if sql.has_text:
+        columns = (
+            "d.record_type, d.region, d.country, d.themes, d.goals, d.audiences, "
+            "d.kind, d.status, d.year"
+        )
+        prefix = (
+            f"WITH m AS MATERIALIZED (SELECT {columns} FROM {DOC} d "  # noqa: S608
+            f"WHERE {_text_condition(sql, args)}) "
+        )
+        source = "m d"
+    branches = []
+    for name, expression, attr in FACETS:
+        skip = attr if _selected_attr(params, attr) else ""
+        where = _filters(params, args, skip=skip)
+        branches.append(
+            f"SELECT '{name}' AS f, CAST({expression} AS TEXT) AS v, COUNT(*) AS c "  # noqa: S608
+            f"FROM {source} WHERE {where} GROUP BY {expression}"
+        )
+    where = _filters(params, args)
+    branches.append(
+        f"SELECT '_total' AS f, CAST('' AS TEXT) AS v, COUNT(*) AS c FROM {source} WHERE {where}"  # noqa: S608
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + " UNION ALL ".join(branches), args)
+        return [(row[0], row[1], int(row[2])) for row in cursor.fetchall()]
+
+
+def _order(params: SearchParams, sql: _Sql) -> str:
+    sort = params.sort if sql.has_text else params.effective_sort
+    if sort == "name":
+        return "d.name_sort ASC, d.id ASC"
+    if sort == "newest" or not sql.has_text:
+        return "d.published_at DESC NULLS LAST, d.id DESC"
+    if _is_pg():
+        return "ts_rank_cd(d.search_vector, CAST(%s AS tsquery)) DESC, d.id ASC"
+    return f"bm25({FTS}, 8.0, 3.0, 1.0) ASC, d.id ASC"
+
+
+def _select(
+    params: SearchParams, sql: _Sql, columns: str, *, limit: int, offset: int, extra_where: str = ""
+) -> list[tuple[Any, ...]]:
+    args: list[Any] = []
+    order = _order(params, sql)
+    relevance = "ts_rank_cd" in order or "bm25" in order
+    if sql.has_text and not _is_pg() and relevance:
+        # bm25() needs the FTS table in the FROM clause.
+        args.append(sql.text_param)
+        source = f"{FTS} JOIN {DOC} d ON d.id = {FTS}.rowid"
+        where = f"{FTS} MATCH %s AND " + _filters(params, args)
+    else:
+        source = f"{DOC} d"
+        where = (_text_condition(sql, args) + " AND " if sql.has_text else "") + _filters(
+            params, args
+        )
+    if extra_where:
+        where += " AND " + extra_where
+    if relevance and _is_pg():
+        args.append(sql.text_param)
+    args.extend([limit, offset])
+    query = f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, args)
+        return list(cursor.fetchall())
+
+
+# --- labels ---------------------------------------------------------------------------------------
+
+
+def _vocabulary_labels() -> dict[str, dict[str, tuple[int, str]]]:
+    """{facet: {value: (position, label)}} for themes, goals and audiences in the active language,
+    read in one query and cached."""
+    lang = _ui_language()
+    key = f"search:vocabulary:{lang}:v1"
+    cached = cache.get(key)
+    if cached is not None:
+        return dict(cached)
+    name = f"name_{lang}"
+    query = " UNION ALL ".join(
+        f"SELECT '{facet}', {value}, position, {name}, name_en FROM {model._meta.db_table}"  # noqa: S608
+        for facet, value, model in (
+            ("theme", "slug", Theme),
+            ("audience", "slug", Audience),
+            ("goal", "CAST(number AS TEXT)", Goal),
+        )
+    )
+    labels: dict[str, dict[str, tuple[int, str]]] = {"theme": {}, "goal": {}, "audience": {}}
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        for facet, value, position, label, label_en in cursor.fetchall():
+            labels[facet][str(value)] = (int(position or 0), str(label or label_en or value))
+    for number, (_position, label) in list(labels["goal"].items()):
+        labels["goal"][number] = (
+            int(number),
+            gettext("Goal %(number)s: %(name)s")
+            % {
+                "number": number,
+                "name": label,
+            },
+        )
+    cache.set(key, labels, VOCAB_CACHE_SECONDS)
+    return labels
+
+
+def _ui_language() -> str:
+    lang = (get_language() or "en")[:2]
+    return lang if lang in ("en", "fr", "es") else "en"
+
+
+def _label(mapping: dict[str, Any], value: str) -> str:
+    return str(mapping.get(value, value))
+
+
+def _decade_label(decade: int) -> str:
+    return gettext("%(decade)ss") % {"decade": decade}
+
+
+# --- facets ---------------------------------------------------------------------------------------
+
+
+def _facets(
+    params: SearchParams, rows: list[tuple[str, Any, int]]
+) -> tuple[int, dict[str, list[FacetValue]]]:
+    total = 0
+    counts: dict[str, Counter[str]] = {name: Counter() for name, _, _ in FACETS}
+    for facet, value, count in rows:
+        if facet == "_total":
+            total = count
+            continue
+        if value is None or value == "":
+            continue
+        if facet in MULTI_VALUED:
+            for item in str(value).strip("|").split("|"):
+                if item:
+                    counts[facet][item] += count
+        else:
+            counts[facet][str(value)] += count
+    vocabulary = _vocabulary_labels()
+    selected: dict[str, set[str]] = {
+        "type": set(params.types),
+        "region": set(params.regions),
+        "country": set(params.countries),
+        "theme": set(params.themes),
+        "goal": {str(g) for g in params.goals},
+        "audience": set(params.audiences),
+        "kind": set(params.kinds),
+        "status": set(params.statuses),
+    }
+    if (
+        params.year_from is not None
+        and params.year_to is not None
+        and params.year_from % 10 == 0
+        and params.year_to == params.year_from + 9
+    ):
+        selected["decade"] = {str(params.year_from)}
+    facets: dict[str, list[FacetValue]] = {}
+    for name, _, _ in FACETS:
+        chosen = selected.get(name, set())
+        found = counts[name]
+        values = set(found) | chosen
+        items: list[tuple[Any, FacetValue]] = []
+        for value in values:
+            count = found.get(value, 0)
+            is_selected = value in chosen
+            if name == "type":
+                label = _label(RECORD_TYPE_LABELS, value)
+                key: Any = RECORD_TYPES.index(value) if value in RECORD_TYPES else 99
+            elif name == "region":
+                label, key = _label(REGION_LABELS, value), -count
+            elif name == "country":
+                label, key = (
+                    str(countries.name(value) or value),
+                    (-count, str(countries.name(value))),
+                )
+            elif name in MULTI_VALUED:
+                position, label = vocabulary[name].get(value, (999, value))
+                key = (position, label)
+            elif name == "kind":
+                label, key = _label(KIND_LABELS, value), -count
+            elif name == "status":
+                label, key = _label(STATUS_LABELS, value), -count
+            else:  # decade
+                if not value.lstrip("-").isdigit():
+                    continue
+                label, key = _decade_label(int(value)), -int(value)
+            items.append((key, FacetValue(value, label, count, is_selected)))
+        items.sort(key=lambda item: (item[0], item[1].label))
+        ordered = [facet_value for _, facet_value in items]
+        if name == "country" and len(ordered) > COUNTRY_FACET_LIMIT:
+            ordered = [v for i, v in enumerate(ordered) if i < COUNTRY_FACET_LIMIT or v.selected]
+        facets[name] = ordered
+    return total, facets
+
+
+# --- hits -----------------------------------------------------------------------------------------
+
+
+class _Urls:
+    """Reverses each URL name once, then fills in slugs: a page of 1,000 map points must not cost
+    1,000 reverse() calls."""
+
+    def __init__(self) -> None:
+        self._patterns: dict[str, str | None] = {}
+
+    def url(self, record_type: str, slug: str) -> str:
+        if record_type not in self._patterns:
+            try:
+                self._patterns[record_type] = reverse(
+                    URL_NAMES[record_type], kwargs={"slug": "slug-placeholder"}
+                )
+            except (NoReverseMatch, KeyError):
+                self._patterns[record_type] = None
+        pattern = self._patterns[record_type]
+        if pattern is None or not slug:
+            return ""
+        return pattern.replace("slug-placeholder", slug)
+
+
+def _translations(raw: Any) -> dict[str, dict[str, str]]:
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, str) and raw:
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+    return {}
+
+
+def _hit(row: tuple[Any, ...], wanted: frozenset[str], urls: _Urls, lang: str) -> Hit:
+    (
+        record_type,
+        record_id,
+        slug,
+        title,
+        summary,
+        translations,
+        language,
+        place,
+        country,
+        status,
+        year,
+        published_at,
+        lat,
+        lon,
+    ) = row
+    versions = _translations(translations)
+    shown_title, shown_summary, shown_language = title, summary or "", language or ""
+    if lang != language and lang in versions:
+        version = versions[lang]
+        shown_title = version.get("title") or title
+        shown_summary = version.get("summary") or summary or ""
+        shown_language = lang
+    # Show the passage that matched, in whichever language it matched.
+    candidates = [shown_summary, summary or ""] + [v.get("summary", "") for v in versions.values()]
+    excerpt_source = shown_summary
+    if wanted:
+        for candidate in candidates:
+            if candidate and any(
+                text.word_matches(word, wanted) for word in text.tokenize(candidate)
+            ):
+                excerpt_source = candidate
+                break
+    country_name = str(countries.name(country)) if country else ""
+    if record_type == "port_city":
+        where = country_name
+    else:
+        where = ", ".join(part for part in (place, country_name) if part)
+    if isinstance(published_at, str):
+        published_at = _parse_datetime(published_at)
+    elif isinstance(published_at, datetime) and timezone.is_naive(published_at):
+        published_at = published_at.replace(tzinfo=UTC)
+    return Hit(
+        record_type=record_type,
+        record_id=int(record_id),
+        title=shown_title,
+        url=urls.url(record_type, slug),
+        snippet_html=text.highlight(excerpt_source, wanted),
+        lat=lat,
+        lon=lon,
+        type_label=_label(RECORD_TYPE_LABELS, record_type),
+        place=where,
+        language=shown_language,
+        language_label=language_label(shown_language),
+        year=year,
+        status=status or "",
+        status_label=_label(STATUS_LABELS, status) if status else "",
+        published_at=published_at,
+        slug=slug,
+    )
+
+
+def _parse_datetime(value: str) -> datetime | None:
+    """SQLite hands raw-cursor datetimes back as text."""
+    parsed = parse_datetime(value)
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+# --- suggestions ----------------------------------------------------------------------------------
+
+
+def _spelling(params: SearchParams) -> list[Suggestion]:
+    tokens = [t for t in text.tokenize(params.q) if t not in text.STOP_WORDS][
+        : text.MAX_QUERY_TOKENS
+    ]
+    if not tokens:
+        return []
+    args: list[Any] = []
+    parts = []
+    for token in tokens:
+        parts.append("(initial = %s AND length BETWEEN %s AND %s)")
+        args.extend([token[0], max(1, len(token) - 2), len(token) + 2])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term FROM search_searchterm WHERE {' OR '.join(parts)} LIMIT 5000",  # noqa: S608
+            args,
+        )
+        vocabulary = [row[0] for row in cursor.fetchall()]
+    known = set(vocabulary)
+    corrected: list[str] = []
+    changed = False
+    for token in tokens:
+        if token in known:
+            corrected.append(token)
+            continue
+        close = difflib.get_close_matches(token, vocabulary, n=1, cutoff=0.75)
+        if close:
+            corrected.append(close[0])
+            changed = True
+        else:
+            corrected.append(token)
+    if not changed:
+        return []
+    new_q = " ".join(corrected)
+    return [Suggestion("spelling", new_q, params_to_query(replace(params, q=new_q, page=1)))]
+
+
+def _remove_filters(params: SearchParams) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    checks = (
+        ("types", gettext("record type")),
+        ("regions", gettext("region")),
+        ("countries", gettext("country")),
+        ("themes", gettext("theme")),
+        ("goals", gettext("goal")),
+        ("audiences", gettext("audience")),
+        ("kinds", gettext("organisation kind")),
+        ("statuses", gettext("status")),
+    )
+    for attr, label in checks:
+        if getattr(params, attr):
+            out.append(
+                Suggestion(
+                    "remove_filter",
+                    gettext("Remove the %(filter)s filter") % {"filter": label},
+                    params_to_query(replace(params, **cast(dict[str, Any], {attr: ()}), page=1)),
+                )
+            )
+    if params.year_from is not None or params.year_to is not None:
+        out.append(
+            Suggestion(
+                "remove_filter",
+                gettext("Remove the years filter"),
+                params_to_query(replace(params, year_from=None, year_to=None, page=1)),
+            )
+        )
+    if params.has_filters and len(out) > 1:
+        out.append(
+            Suggestion(
+                "remove_filter",
+                gettext("Remove all filters"),
+                params_to_query(SearchParams(q=params.q, sort=params.sort)),
+            )
+        )
+    if params.q and params.has_filters:
+        out.append(
+            Suggestion(
+                "remove_filter",
+                gettext("Search all records for these words"),
+                params_to_query(SearchParams(q=params.q)),
+            )
+        )
+    return out
+
+
+# --- entry points ---------------------------------------------------------------------------------
+
+
+def run_search(params: SearchParams, *, page_size: int) -> SearchResults:
+    sql = _text_query(params)
+    total, facets = _facets(params, _count_rows(params, sql))
+    results = SearchResults(params=params, total=total, facets=facets, page_size=page_size)
+    if total == 0:
+        results.page = 1
+        results.suggestions = (_spelling(params) if sql.has_text else []) + _remove_filters(params)
+        return results
+    page = min(params.page, results.num_pages)
+    results.page = page
+    rows = _select(params, sql, _HIT_COLUMNS, limit=page_size, offset=(page - 1) * page_size)
+    wanted = text.query_forms(sql.groups)
+    urls = _Urls()
+    lang = _ui_language()
+    results.hits = [_hit(row, wanted, urls, lang) for row in rows]
+    return results
+
+
+def run_refs(params: SearchParams, *, limit: int) -> list[tuple[str, int]]:
+    if limit <= 0:
+        return []
+    sql = _text_query(params)
+    rows = _select(params, sql, "d.record_type, d.record_id", limit=limit, offset=0)
+    return [(str(r[0]), int(r[1])) for r in rows]
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    record_type: str
+    record_id: int
+    title: str
+    url: str
+    lat: float
+    lon: float
+    type_label: str
+
+
+def run_map(params: SearchParams, *, limit: int) -> list[MapPoint]:
+    sql = _text_query(params)
+    rows = _select(
+        params,
+        sql,
+        "d.record_type, d.record_id, d.slug, d.title, d.latitude, d.longitude",
+        limit=limit,
+        offset=0,
+        extra_where="d.latitude IS NOT NULL AND d.longitude IS NOT NULL",
+    )
+    urls = _Urls()
+    return [
+        MapPoint(
+            record_type=r[0],
+            record_id=int(r[1]),
+            title=r[3],
+            url=urls.url(r[0], r[2]),
+            lat=float(r[4]),
+            lon=float(r[5]),
+            type_label=_label(RECORD_TYPE_LABELS, r[0]),
+        )
+        for r in rows
+    ]

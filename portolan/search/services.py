@@ -1,0 +1,260 @@
+"""Writes to the search index: reindex a few records when they change, or rebuild everything.
+
+Rows are written with raw `executemany` because the full-text part of the index (SQLite FTS5
+table, PostgreSQL tsvector column) is not known to the ORM, and because the bulk rebuild of
+100,000 records must stay well under a minute."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from portolan.catalogue import selectors_search as catalogue
+
+from . import text
+
+DOC_TABLE = "search_searchdocument"
+FTS_TABLE = "search_fts"
+TERM_TABLE = "search_searchterm"
+BATCH_SIZE = 2000
+MIN_TERM_CHARS = 3
+MAX_TERM_CHARS = 30
+
+_DOC_COLUMNS = (
+    "id",
+    "record_type",
+    "record_id",
+    "slug",
+    "title",
+    "summary",
+    "translations",
+    "language",
+    "place",
+    "port_city_id",
+    "organisation_id",
+    "region",
+    "country",
+    "kind",
+    "status",
+    "themes",
+    "goals",
+    "audiences",
+    "year",
+    "published_at",
+    "latitude",
+    "longitude",
+    "name_sort",
+)
+
+
+def _bar(values: Iterable[Any]) -> str:
+    """ "|a|b|": every value framed, so `instr(column, '|a|')` never matches part of another."""
+    items = [str(v) for v in values]
+    return "|" + "|".join(items) + "|" if items else ""
+
+
+def _texts(record: catalogue.IndexedRecord) -> tuple[str, str, str]:
+    titles = [record.title, *(t[1] for t in record.translations)]
+    summaries = [record.summary, *(t[2] for t in record.translations)]
+    return "\n".join(titles), "\n".join(summaries), record.body
+
+
+def _row(record: catalogue.IndexedRecord, doc_id: int) -> list[Any]:
+    translations = {
+        lang: {"title": title, "summary": summary} for lang, title, summary in record.translations
+    }
+    published_at = connection.ops.adapt_datetimefield_value(record.published_at)
+    return [
+        doc_id,
+        record.record_type,
+        record.record_id,
+        record.slug[:240],
+        record.title[:300],
+        record.summary,
+        json.dumps(translations, ensure_ascii=False),
+        record.language[:8],
+        record.place[:300],
+        record.port_city_id,
+        record.organisation_id,
+        record.region[:2],
+        record.country[:2],
+        record.kind[:20],
+        record.status[:20],
+        _bar(record.themes)[:1000],
+        _bar(record.goals)[:200],
+        _bar(record.audiences)[:1000],
+        record.year,
+        published_at,
+        record.latitude,
+        record.longitude,
+        text.normalise(record.title)[:120],
+    ]
+
+
+def _terms(record: catalogue.IndexedRecord) -> set[str]:
+    title, summary, _ = _texts(record)
+    return {
+        token
+        for token in text.tokenize(f"{title}\n{summary}")
+        if MIN_TERM_CHARS <= len(token) <= MAX_TERM_CHARS and not token.isdigit()
+    }
+
+
+def _allocate_ids(cursor: Any, count: int) -> list[int]:
+    if count == 0:
+        return []
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [DOC_TABLE, count],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+    # SQLite serialises writers (transactions start IMMEDIATE), so MAX()+1 cannot collide.
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {DOC_TABLE}")  # noqa: S608
+    start = int(cursor.fetchone()[0]) + 1
+    return list(range(start, start + count))
+
+
+def _write(cursor: Any, records: Sequence[catalogue.IndexedRecord]) -> set[str]:
+    """Insert documents and their full-text rows; returns the words seen for suggestions."""
+    ids = _allocate_ids(cursor, len(records))
+    rows = [_row(record, doc_id) for record, doc_id in zip(records, ids, strict=True)]
+    terms: set[str] = set()
+    for record in records:
+        terms |= _terms(record)
+    columns = list(_DOC_COLUMNS)
+    placeholders = ["%s"] * len(columns)
+    if connection.vendor == "postgresql":
+        placeholders[columns.index("translations")] = "CAST(%s AS jsonb)"
+        columns.append("search_vector")
+        placeholders.append("CAST(%s AS tsvector)")
+        for row, record in zip(rows, records, strict=True):
+            title, summary, body = _texts(record)
+            row.append(text.tsvector([("A", title), ("B", summary), ("D", body)]))
+    cursor.executemany(
+        f"INSERT INTO {DOC_TABLE} ({', '.join(columns)}) VALUES ({', '.join(placeholders)})",  # noqa: S608
+        rows,
+    )
+    if connection.vendor == "sqlite":
+        fts_rows = []
+        for doc_id, record in zip(ids, records, strict=True):
+            title, summary, body = _texts(record)
+            fts_rows.append(
+                (doc_id, text.index_text(title), text.index_text(summary), text.index_text(body))
+            )
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            fts_rows,
+        )
+    return terms
+
+
+def _store_terms(cursor: Any, terms: set[str]) -> None:
+    if not terms:
+        return
+    rows = [(term, term[0], len(term)) for term in sorted(terms)]
+    if connection.vendor == "postgresql":
+        sql = (
+            f"INSERT INTO {TERM_TABLE} (term, initial, length) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (term) DO NOTHING"
+        )
+    else:
+        sql = f"INSERT OR IGNORE INTO {TERM_TABLE} (term, initial, length) VALUES (%s, %s, %s)"  # noqa: S608
+    for start in range(0, len(rows), BATCH_SIZE):
+        cursor.executemany(sql, rows[start : start + BATCH_SIZE])
+
+
+def _delete_docs(cursor: Any, where: str, params: list[Any]) -> None:
+    if connection.vendor == "sqlite":
+        # The delete trigger does this too; being explicit keeps the index right even if a later
+        # migration rebuilds the table (SQLite drops triggers with it).
+        cursor.execute(
+            f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM {DOC_TABLE} WHERE {where})",  # noqa: S608
+            params,
+        )
+    cursor.execute(f"DELETE FROM {DOC_TABLE} WHERE {where}", params)  # noqa: S608
+
+
+@transaction.atomic
+def reindex(*, record_type: str, ids: Iterable[int]) -> int:
+    """Bring the index in line with these records: public ones are (re)written, the others
+    (drafts, unpublished, deleted) removed. Returns how many are now indexed."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted or record_type not in catalogue.record_types():
+        return 0
+    records = list(catalogue.iter_records(record_type, ids=wanted))
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            _delete_docs(
+                cursor, f"record_type = %s AND record_id IN ({marks})", [record_type, *chunk]
+            )
+        terms = _write(cursor, records) if records else set()
+        _store_terms(cursor, terms)
+    return len(records)
+
+
+def remove(*, record_type: str, ids: Iterable[int]) -> None:
+    reindex_ids = sorted({int(i) for i in ids})
+    if not reindex_ids:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(reindex_ids))
+        _delete_docs(
+            cursor, f"record_type = %s AND record_id IN ({marks})", [record_type, *reindex_ids]
+        )
+
+
+def indexed_refs(
+    *, port_city_id: int | None = None, organisation_id: int | None = None
+) -> dict[str, list[int]]:
+    """Records whose document shows this city or organisation (their names are indexed text)."""
+    from .models import SearchDocument
+
+    docs = SearchDocument.objects.all()
+    if port_city_id is not None:
+        docs = docs.filter(port_city_id=port_city_id)
+    if organisation_id is not None:
+        docs = docs.filter(organisation_id=organisation_id)
+    refs: dict[str, list[int]] = {}
+    for record_type, record_id in docs.values_list("record_type", "record_id"):
+        refs.setdefault(record_type, []).append(int(record_id))
+    return refs
+
+
+@transaction.atomic
+def rebuild_index(*, record_types: Sequence[str] | None = None) -> int:
+    """Empty the index and index every public record again. Returns the number of documents.
+
+    This is what bulk imports and the demo generator call: `bulk_create` sends no signals."""
+    types = tuple(record_types or catalogue.record_types())
+    count = 0
+    terms: set[str] = set()
+    with connection.cursor() as cursor:
+        if record_types is None:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {DOC_TABLE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {TERM_TABLE}")  # noqa: S608
+        else:
+            for record_type in types:
+                _delete_docs(cursor, "record_type = %s", [record_type])
+        for record_type in types:
+            batch: list[catalogue.IndexedRecord] = []
+            for record in catalogue.iter_records(record_type, batch_size=BATCH_SIZE):
+                batch.append(record)
+                if len(batch) >= BATCH_SIZE:
+                    terms |= _write(cursor, batch)
+                    count += len(batch)
+                    batch = []
+            if batch:
+                terms |= _write(cursor, batch)
+                count += len(batch)
+        _store_terms(cursor, terms)
+        if connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
+    return count

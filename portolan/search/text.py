@@ -1,0 +1,210 @@
+"""Text normalisation shared by indexing and querying, so both databases match the same words.
+
+Everything is done here in Python, not by the database: a word is lowercased, stripped of accents
+(NFKD without combining marks, plus the ligatures NFKD leaves alone) and indexed with its English,
+French and Spanish stems. A query word matches a document word when the two share any of those
+forms, so "Genova" finds "Génova", "genes" finds "Gênes" and "ports" finds "port".
+
+No Django import: tested without a database."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import snowballstemmer
+
+MAX_TOKEN_CHARS = 60
+MAX_QUERY_TOKENS = 12
+MIN_STEM_CHARS = 3
+
+# Letters and digits; "_" is excluded so the tokenisation matches SQLite's unicode61 tokenizer.
+_WORD_RE = re.compile(r"[^\W_]+")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "ð": "d", "þ": "th"}
+)
+
+_STEMMERS = {
+    lang: snowballstemmer.stemmer(name)
+    for lang, name in (
+        ("en", "english"),
+        ("fr", "french"),
+        ("es", "spanish"),
+    )
+}
+
+# Words too common to narrow a search; dropped from queries that have other words.
+_STOP_WORDS_TEXT = """a an and are as at be by for from in into is it its of on or the to with
+    au aux avec ce ces dans de des du en et la le les leur par pour sur un une
+    al con del el en las los para por su sus una y"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+def clean_input(value: str) -> str:
+    """Drop NUL and other control characters and lone surrogates that databases refuse."""
+    value = _CONTROL_RE.sub(" ", value)
+    return value.encode("utf-8", "ignore").decode("utf-8") if _has_surrogates(value) else value
+
+
+def _has_surrogates(value: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+@lru_cache(maxsize=200_000)
+def normalise_word(word: str) -> str:
+    word = word.casefold().translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
+
+
+def normalise(value: str) -> str:
+    """Lowercase, accent-free form of a whole string (spaces kept)."""
+    return " ".join(normalise_word(w) for w in clean_input(value).split())
+
+
+def tokenize(value: str) -> list[str]:
+    """Normalised words of a string, in order."""
+    out: list[str] = []
+    for match in _WORD_RE.finditer(clean_input(value)):
+        for token in _WORD_RE.findall(normalise_word(match.group())):
+            out.append(token[:MAX_TOKEN_CHARS])
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def forms(token: str) -> tuple[str, ...]:
+    """The token and its English, French and Spanish stems, without repeats."""
+    found = [token]
+    if len(token) >= MIN_STEM_CHARS and not token.isdigit():
+        for stemmer in _STEMMERS.values():
+            # Stemmers may put accents back (French "é"): normalise again so both sides agree.
+            stem = normalise_word(stemmer.stemWord(token))
+            if stem and stem not in found and _WORD_RE.fullmatch(stem):
+                found.append(stem)
+    return tuple(found)
+
+
+def index_terms(value: str) -> list[list[str]]:
+    """For each word of a text, the forms to index at that position."""
+    return [list(forms(token)) for token in tokenize(value)]
+
+
+def index_text(value: str) -> str:
+    """The text as indexed: every form of every word, separated by spaces."""
+    return " ".join(form for token in tokenize(value) for form in forms(token))
+
+
+def query_groups(query: str) -> list[tuple[str, ...]]:
+    """A query as a list of alternatives: a record matches when, for every group, it contains at
+    least one of the group's forms. Operators, quotes and brackets are plain punctuation here, so
+    no input can produce an invalid database expression."""
+    tokens = tokenize(query)
+    meaningful = [t for t in tokens if t not in STOP_WORDS]
+    tokens = meaningful or tokens
+    groups: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for token in tokens:
+        if token in seen:
+            continue
+        seen.add(token)
+        groups.append(forms(token))
+        if len(groups) >= MAX_QUERY_TOKENS:
+            break
+    return groups
+
+
+def query_forms(groups: Iterable[Iterable[str]]) -> frozenset[str]:
+    return frozenset(form for group in groups for form in group)
+
+
+def fts5_match(groups: list[tuple[str, ...]]) -> str:
+    """A safe SQLite FTS5 MATCH expression: every form is a double-quoted string."""
+    parts = []
+    for group in groups:
+        alternatives = " OR ".join('"' + form.replace('"', '""') + '"' for form in group)
+        parts.append(f"({alternatives})")
+    return " AND ".join(parts)
+
+
+def tsquery(groups: list[tuple[str, ...]]) -> str:
+    """A safe PostgreSQL tsquery literal: every lexeme single-quoted."""
+    parts = []
+    for group in groups:
+        alternatives = " | ".join(_ts_quote(form) for form in group)
+        parts.append(f"({alternatives})")
+    return " & ".join(parts)
+
+
+def _ts_quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector(weighted_texts: Iterable[tuple[str, str]], *, max_positions: int = 8) -> str:
+    """A PostgreSQL tsvector literal from (weight letter, text) pairs, positions counted across
+    all texts so cover-density ranking sees which words stand close together."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for weight, value in weighted_texts:
+        for token_forms in index_terms(value):
+            position = min(position + 1, 16383)
+            for form in token_forms:
+                spots = positions.setdefault(form, [])
+                if len(spots) < max_positions:
+                    spots.append(f"{position}{weight}")
+        position = min(position + 5, 16383)
+    return " ".join(f"{_ts_quote(lexeme)}:{','.join(spots)}" for lexeme, spots in positions.items())
+
+
+def _words(value: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is_word) spans covering the whole string."""
+    last = 0
+    for match in _WORD_RE.finditer(value):
+        if match.start() > last:
+            yield last, match.start(), False
+        yield match.start(), match.end(), True
+        last = match.end()
+    if last < len(value):
+        yield last, len(value), False
+
+
+def word_matches(word: str, wanted: frozenset[str]) -> bool:
+    for token in _WORD_RE.findall(normalise_word(word)):
+        if not wanted.isdisjoint(forms(token[:MAX_TOKEN_CHARS])):
+            return True
+    return False
+
+
+def highlight(value: str, wanted: frozenset[str], *, max_chars: int = 260) -> str:
+    """HTML-escaped excerpt of `value` around the first matched word, matched words in <mark>.
+    Safe to render as is."""
+    value = " ".join(clean_input(value).split())
+    spans = list(_words(value))
+    first = None
+    if wanted:
+        for start, end, is_word in spans:
+            if is_word and word_matches(value[start:end], wanted):
+                first = start
+                break
+    begin = 0
+    if first is not None and first > max_chars // 3:
+        begin = value.rfind(" ", 0, first - max_chars // 4) + 1
+    finish = begin + max_chars
+    if finish < len(value):
+        cut = value.rfind(" ", begin, finish)
+        finish = cut if cut > begin else finish
+    pieces: list[str] = ["… "] if begin > 0 else []
+    for start, end, is_word in spans:
+        if end <= begin or start >= finish:
+            continue
+        chunk = value[max(start, begin) : min(end, finish)]
+        if is_word and wanted and word_matches(chunk, wanted):
+            pieces.append(f"<mark>{html.escape(chunk)}</mark>")
+        else:
+            pieces.append(html.escape(chunk))
+    if finish < len(value):
+        pieces.append(" …")
+    return "".join(pieces)
