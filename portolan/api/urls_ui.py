@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Mounted at /<lang>/account/tokens/ (config/urls.py)."""
+
+from django.urls import path
+
+from . import views_ui
 
 app_name = "api_ui"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_ui.token_list, name="tokens"),
+    path("<int:token_id>/revoke/", views_ui.token_revoke, name="revoke"),
+]

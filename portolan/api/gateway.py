@@ -1,0 +1,158 @@
+"""What every API response goes through, wrapped around each URL of the API (the project's
+middleware list is shared, so the API keeps its cross-cutting rules to itself):
+
+- refuse early what must never reach a view: NUL bytes in the query string, bodies larger than
+  DATA_UPLOAD_MAX_MEMORY_SIZE (413), write requests that are not JSON (415);
+- rate limits per token, or per client IP for anonymous calls and bad tokens (429 + Retry-After);
+- invalid or revoked tokens (401);
+- HEAD served as GET without a body; CORS preflight for reads;
+- ETag / Last-Modified / 304 on successful reads; CORS open on reads only.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
+
+from . import caching, throttling
+from .auth import InvalidToken, request_token
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+CORS_ALLOW_HEADERS = "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since"
+CORS_EXPOSE_HEADERS = "ETag, Last-Modified, Retry-After, RateLimit-Limit, RateLimit-Remaining"
+
+View = Callable[..., HttpResponse]
+
+
+def error_response(status: int, detail: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"detail": detail, **extra}, status=status)
+
+
+def _cors(response: HttpResponse) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
+    return response
+
+
+def _preflight() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
+    response["Access-Control-Max-Age"] = "86400"
+    response["Allow"] = "GET, HEAD, OPTIONS"
+    return _cors(response)
+
+
+def _screen(request: HttpRequest) -> HttpResponse | None:
+    """Problems visible without reading the body."""
+    if "\x00" in request.META.get("QUERY_STRING", "") or any(
+        "\x00" in value for values in request.GET.lists() for value in values[1]
+    ):
+        return error_response(400, _("The query string contains a NUL character."))
+    if request.method in WRITE_METHODS:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response(400, _("Invalid Content-Length header."))
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return error_response(
+                413,
+                _("The request body is too large (%(limit)s bytes at most).") % {"limit": limit},
+            )
+        content_type = request.content_type or ""
+        if length and content_type != "application/json":
+            return error_response(
+                415, _("Send the request body as JSON (Content-Type: application/json).")
+            )
+    return None
+
+
+def _rate_limit(request: HttpRequest, token_id: int | None) -> throttling.Verdict:
+    if token_id is not None:
+        return throttling.hit("token", str(token_id))
+    ip = throttling.client_ip(request.META, getattr(settings, "NINJA_NUM_PROXIES", 0) or 0)
+    return throttling.hit("anon", ip)
+
+
+def gateway(view: View) -> View:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        method = request.method or "GET"
+        if method == "OPTIONS":
+            return _preflight()
+
+        try:
+            token = request_token(request)
+            invalid_token: InvalidToken | None = None
+        except InvalidToken as exc:
+            token, invalid_token = None, exc
+
+        verdict = _rate_limit(request, token.pk if token else None)
+        if not verdict.allowed:
+            response: HttpResponse = error_response(
+                429,
+                _("Too many requests: the limit is %(limit)s per period. Retry in %(seconds)s s.")
+                % {"limit": verdict.limit, "seconds": verdict.retry_after},
+            )
+            response["Retry-After"] = str(verdict.retry_after)
+        elif invalid_token is not None:
+            response = error_response(401, str(invalid_token))
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
+        else:
+            response = _screen(request) or _call(view, request, *args, **kwargs)
+
+        response["RateLimit-Limit"] = str(verdict.limit)
+        response["RateLimit-Remaining"] = str(verdict.remaining)
+        if method in READ_METHODS:
+            response = caching.finalize(request, response, private=token is not None)
+            _cors(response)
+        if method == "HEAD":
+            response = _without_body(response)
+        return response
+
+    return wrapped
+
+
+def _call(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    if request.method != "HEAD":
+        return view(request, *args, **kwargs)
+    # HEAD is GET without a body: same headers (ETag, Content-Length) so clients can probe.
+    request.method = "GET"
+    try:
+        return view(request, *args, **kwargs)
+    finally:
+        request.method = "HEAD"
+
+
+def _without_body(response: HttpResponse) -> HttpResponse:
+    if getattr(response, "streaming", False):
+        return response
+    head = HttpResponse(status=response.status_code)
+    for header, value in response.items():
+        head[header] = value
+    head["Content-Length"] = str(len(response.content))
+    return head
+
+
+def wrap_patterns(
+    patterns: list[URLPattern | URLResolver],
+) -> list[URLPattern | URLResolver]:
+    """Put every view of `patterns` (recursively) behind the gateway."""
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = gateway(pattern.callback)
+        else:
+            wrap_patterns(pattern.url_patterns)
+    return patterns
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return error_response(404, _("No API endpoint at this address. See /api/docs."))

@@ -1,0 +1,82 @@
+"""Query parameters of the list endpoints. They mirror the search page's facets; repeated
+parameters are OR-ed (`?theme=a&theme=b`), different parameters are AND-ed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+
+from portolan.accounts.models import OrganisationKind
+from portolan.catalogue.models import (
+    ContentLanguage,
+    InitiativeStatus,
+    Offer,
+    PortCenterStatus,
+    PublicationStatus,
+)
+from portolan.places.models import Region
+
+from ..schemas import SLUG_PATTERN, Text
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=240)]
+Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
+YearParam = Annotated[int, Field(ge=1000, le=2200)]
+MAX_VALUES = 20
+
+
+class PlaceFilters(Schema):
+    q: Annotated[Text, Field(max_length=500)] = Field("", description="Full-text query.")
+    region: list[Region] = Field([], max_length=MAX_VALUES, description="World region codes.")
+    country: list[Country] = Field([], max_length=MAX_VALUES, description="ISO 3166 codes.")
+
+
+class OrganisationFilters(PlaceFilters):
+    kind: list[OrganisationKind] = Field([], max_length=MAX_VALUES)
+    port_city: list[Slug] = Field([], max_length=MAX_VALUES, description="Port city slugs.")
+    is_member: bool | None = Field(None, description="Only network members (or non-members).")
+    sort: Literal["name", "updated"] = "name"
+
+
+class RecordFilters(PlaceFilters):
+    port_city: list[Slug] = Field([], max_length=MAX_VALUES, description="Port city slugs.")
+    organisation: list[Slug] = Field(
+        [], max_length=MAX_VALUES, description="Owner organisation slugs."
+    )
+    kind: list[OrganisationKind] = Field(
+        [], max_length=MAX_VALUES, description="Kind of the owner organisation."
+    )
+    audience: list[Slug] = Field([], max_length=MAX_VALUES, description="Audience slugs.")
+    publication_status: list[PublicationStatus] = Field(
+        [],
+        max_length=MAX_VALUES,
+        description="Only useful with a token: anonymous callers see published records only.",
+    )
+    year_from: YearParam | None = None
+    year_to: YearParam | None = None
+    updated_since: datetime | None = Field(
+        None, description="Only records changed at or after this time (ISO 8601)."
+    )
+
+
+class InitiativeFilters(RecordFilters):
+    theme: list[Slug] = Field([], max_length=MAX_VALUES, description="Theme slugs.")
+    goal: list[Annotated[int, Field(ge=1, le=99)]] = Field(
+        [], max_length=MAX_VALUES, description="Agenda 2030 goal numbers."
+    )
+    status: list[InitiativeStatus] = Field([], max_length=MAX_VALUES)
+    language: list[ContentLanguage] = Field(
+        [], max_length=MAX_VALUES, description="Language of the text."
+    )
+    sort: Literal["relevance", "newest", "oldest", "updated", "title"] = Field(
+        "relevance", description="'relevance' needs `q`; without it, newest first."
+    )
+
+
+class PortCenterFilters(RecordFilters):
+    status: list[PortCenterStatus] = Field([], max_length=MAX_VALUES)
+    offer: list[Offer] = Field([], max_length=MAX_VALUES)
+    sort: Literal["relevance", "name", "newest", "updated"] = Field(
+        "relevance", description="'relevance' needs `q`; without it, by name."
+    )

@@ -1,0 +1,41 @@
+"""Port cities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from portolan.places.models import PortCity
+
+from .. import fulltext
+from ..pagination import Page, PageParams
+from ..schemas import PortCityOut
+from .common import detail, id_param, list_page, responses, slug_param
+from .filters import PlaceFilters
+
+router = Router(tags=["port cities"])
+
+
+@router.get("", response=responses(Page[PortCityOut]), summary="List port cities")
+def list_port_cities(
+    request: HttpRequest, filters: Query[PlaceFilters], paging: Query[PageParams]
+) -> Any:
+    qs = PortCity.objects.order_by("name", "id")
+    if filters.region:
+        qs = qs.filter(region__in=filters.region)
+    if filters.country:
+        qs = qs.filter(country__in=[c.upper() for c in filters.country])
+    ranked = fulltext.ranked_ids("port_city", filters.q)
+    return list_page(request, qs, paging, ordered_ids=ranked)
+
+
+@router.get("/{id}", response=responses(PortCityOut), summary="A port city by id")
+def get_port_city(request: HttpRequest, id: int = id_param()) -> Any:  # noqa: A002
+    return detail(request, PortCity.objects.filter(pk=id).first())
+
+
+@router.get("/by-slug/{slug}", response=responses(PortCityOut), summary="A port city by slug")
+def get_port_city_by_slug(request: HttpRequest, slug: str = slug_param()) -> Any:
+    return detail(request, PortCity.objects.filter(slug=slug).first())

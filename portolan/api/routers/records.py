@@ -1,0 +1,94 @@
+"""What the initiative and Port Center routers share: turning query parameters into catalogue
+filters, ordering, and the owner organisation of a new record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from portolan.accounts.models import Organisation
+from portolan.catalogue import selectors_api
+from portolan.catalogue.permissions import member_organisation_ids
+
+from .. import fulltext
+from ..auth import request_user
+from ..pagination import PageParams
+from .common import list_page
+from .filters import RecordFilters
+
+ORDERINGS: dict[str, tuple[Any, ...]] = {
+    "newest": (F("published_at").desc(nulls_last=True), "-id"),
+    "oldest": (F("published_at").asc(nulls_last=True), "id"),
+    "updated": ("-updated_at", "-id"),
+    "title": ("title", "id"),
+    "name": ("name", "id"),
+}
+
+
+def catalogue_filters(filters: RecordFilters) -> selectors_api.RecordFilters:
+    values = filters.model_dump(mode="json")
+    return selectors_api.RecordFilters(
+        region=values["region"],
+        country=values["country"],
+        port_city=values["port_city"],
+        organisation=values["organisation"],
+        organisation_kind=values["kind"],
+        audience=values["audience"],
+        status=values.get("status", []),
+        theme=values.get("theme", []),
+        goal=values.get("goal", []),
+        offer=values.get("offer", []),
+        language=values.get("language", []),
+        publication_status=values["publication_status"],
+        year_from=filters.year_from,
+        year_to=filters.year_to,
+        updated_since=filters.updated_since,
+    )
+
+
+def record_list(
+    request: HttpRequest,
+    *,
+    record_type: str,
+    qs: QuerySet[Any],
+    filters: RecordFilters,
+    paging: PageParams,
+    default_sort: str,
+) -> dict[str, Any]:
+    ranked = fulltext.ranked_ids(record_type, filters.q)
+    sort = getattr(filters, "sort", default_sort)
+    if sort == "relevance" and ranked is not None:
+        return list_page(request, qs, paging, ordered_ids=ranked)
+    if ranked is not None:
+        qs = qs.filter(pk__in=ranked)
+    ordering = ORDERINGS.get(sort, ORDERINGS[default_sort])
+    return list_page(request, qs.order_by(*ordering), paging)
+
+
+def reader(request: HttpRequest) -> Any:
+    return request_user(request)
+
+
+def writer(request: HttpRequest) -> Any:
+    """The token's user (write endpoints require a token, so `request.auth` is set)."""
+    return request.auth.user  # type: ignore[attr-defined]
+
+
+def owner_organisation(user: Any, slug: str | None) -> Organisation:
+    """The organisation a new record belongs to: the one named, or the caller's only one.
+    Whether the caller may write for it is the service's decision."""
+    if slug:
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            raise ValidationError({"organisation": [_("Unknown organisation.")]})
+        return organisation
+    ids = member_organisation_ids(user)
+    if len(ids) == 1:
+        return Organisation.objects.get(pk=next(iter(ids)))
+    raise ValidationError(
+        {"organisation": [_("Say which organisation owns the record (its slug).")]}
+    )
