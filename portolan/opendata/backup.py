@@ -1,0 +1,194 @@
+"""Full backup and restore of the platform's records as one JSON file.
+
+File layout (documented on the open-data page and in README.md of this app):
+
+    {"format": "portolan-backup", "version": 1, "created_at": "...", "include_users": false,
+     "objects": [ ...django.core.serializers "json" objects, parents before children... ],
+     "files": [ {"path": "attachments/2026/11/x.pdf", "size": 1234, "sha256": "...",
+                 "missing": false}, ... ]}
+
+Users are always listed (memberships, uploads and history rows point at them) but their password
+hashes are replaced by an unusable marker unless `include_users` is set: a restored user then
+sets a new password through "forgotten password". Personal API tokens, sessions and login
+attempts are never backed up: they are credentials or transient."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from portolan.accounts.models import User
+from portolan.catalogue import selectors_export
+
+FORMAT = "portolan-backup"
+VERSION = 1
+UNUSABLE_PASSWORD = "!backup-without-password"
+
+
+class BackupError(Exception):
+    pass
+
+
+@dataclass
+class RestoreReport:
+    objects: int = 0
+    files_copied: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _objects(include_users: bool) -> Iterator[Model]:
+    for model in selectors_export.backup_models():
+        for obj in model._default_manager.order_by("pk").iterator(chunk_size=2000):
+            if isinstance(obj, User) and not include_users:
+                obj.password = UNUSABLE_PASSWORD
+                obj.last_login = None
+            yield obj
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_manifest() -> list[dict[str, Any]]:
+    """Every uploaded file the records point at: path under MEDIA_ROOT, size and SHA-256."""
+    root = Path(settings.MEDIA_ROOT)
+    entries: dict[str, dict[str, Any]] = {}
+    for model, field_name in selectors_export.backup_file_fields():
+        names = (
+            model._default_manager.exclude(**{field_name: ""})
+            .order_by("pk")
+            .values_list(field_name, flat=True)
+        )
+        for name in names:
+            if not name or name in entries:
+                continue
+            path = root / name
+            if path.is_file():
+                entries[name] = {
+                    "path": name,
+                    "size": path.stat().st_size,
+                    "sha256": _sha256(path),
+                    "missing": False,
+                }
+            else:
+                entries[name] = {"path": name, "size": None, "sha256": None, "missing": True}
+    return [entries[k] for k in sorted(entries)]
+
+
+def write_backup(
+    stream: IO[str] | Any, *, include_users: bool = False, media_dir: Path | None = None
+) -> dict[str, Any]:
+    """Write the backup to a text stream; with `media_dir`, copy the uploaded files there too.
+    Returns the header and manifest (without the objects)."""
+    manifest = file_manifest()
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": timezone.now().isoformat(),
+        "include_users": include_users,
+    }
+    # The objects are serialised straight into the stream so memory stays flat on big databases.
+    stream.write(json.dumps(header)[:-1] + ', "objects": ')
+    serializers.serialize("json", _objects(include_users), stream=stream)
+    stream.write(', "files": ' + json.dumps(manifest, indent=1) + "}\n")
+    if media_dir is not None:
+        root = Path(settings.MEDIA_ROOT)
+        for entry in manifest:
+            if entry["missing"]:
+                continue
+            target = media_dir / entry["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / entry["path"], target)
+    return {**header, "files": manifest}
+
+
+def read_backup(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackupError(f"{path} is not a readable JSON backup: {exc}") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BackupError(f'{path} is not a Portolan backup (no "format": "{FORMAT}").')
+    if data.get("version") != VERSION:
+        raise BackupError(f"Unsupported backup version {data.get('version')!r}.")
+    return data
+
+
+@transaction.atomic
+def restore(data: dict[str, Any], *, media_dir: Path | None = None) -> RestoreReport:
+    """Recreate every record with its ids into an empty database, in one transaction."""
+    if not selectors_export.database_is_empty():
+        raise BackupError(
+            "The database already holds port cities, organisations, users or records; "
+            "restore only into an empty (freshly migrated) database."
+        )
+    # A fresh database already holds the vocabulary (loaded by a migration), maybe under other
+    # ids: it is replaced by the backup's, so the restored ids match the backed-up ones.
+    for model in reversed(selectors_export.backup_models()):
+        model._default_manager.all().delete()
+    report = RestoreReport()
+    models_seen: set[type[Model]] = set()
+    try:
+        for deserialized in serializers.deserialize("python", data.get("objects", [])):
+            # A raw save keeps timestamps and sends no history-creating signal.
+            deserialized.save()
+            models_seen.add(type(deserialized.object))
+            report.objects += 1
+    except serializers.base.DeserializationError as exc:
+        raise BackupError(f"The backup's objects cannot be loaded: {exc}") from exc
+    # Explicit ids leave PostgreSQL sequences behind; move them past the restored ids.
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models_seen))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+    if media_dir is not None:
+        report.files_copied, report.problems = _restore_files(data.get("files", []), media_dir)
+    _rebuild_search_index()
+    return report
+
+
+def _restore_files(entries: list[dict[str, Any]], media_dir: Path) -> tuple[int, list[str]]:
+    root = Path(settings.MEDIA_ROOT)
+    copied, problems = 0, []
+    for entry in entries:
+        if entry.get("missing"):
+            continue
+        relative = Path(entry["path"])
+        if relative.is_absolute() or ".." in relative.parts:
+            problems.append(f"{entry['path']}: refused (path outside the media folder)")
+            continue
+        source = media_dir / relative
+        if not source.is_file():
+            problems.append(f"{entry['path']}: not in {media_dir}")
+            continue
+        if _sha256(source) != entry["sha256"]:
+            problems.append(f"{entry['path']}: checksum differs from the manifest")
+            continue
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        copied += 1
+    return copied, problems
+
+
+def _rebuild_search_index() -> None:
+    from portolan.search import services as search_services
+
+    search_services.rebuild_index()
