@@ -15,4 +15,14 @@ def about_context() -> dict[str, Any]:
 
 
 def home_context() -> dict[str, Any]:
-    return {"goals": list(Goal.objects.all())}
+    # Imported here: the catalogue builds on core, so core must not import it at module load.
+    from portolan.catalogue import selectors as catalogue
+
+    return {
+        "stats": catalogue.network_stats(),
+        "latest_initiatives": catalogue.latest_initiatives(6),
+        "latest_port_centers": catalogue.latest_port_centers(6),
+        "map_points": catalogue.port_center_map_points(),
+        "port_center_url_prefix": catalogue.port_center_url_prefix(),
+        "goals": list(Goal.objects.all()),
+    }

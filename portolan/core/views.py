@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from django.db import connection
+import logging
+
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from . import selectors
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,17 +36,32 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "error"}, status=503)
 
 
+def _render_without_database(request: HttpRequest, template_name: str, status: int) -> HttpResponse:
+    """Renders an error page without context processors: no session, user or messages, so no
+    query. Used for 500 always, and for the other error pages when the database is down."""
+    content = loader.get_template(template_name).render({"request": request, "offline": True})
+    return HttpResponse(content, status=status)
+
+
+def _error_page(request: HttpRequest, template_name: str, status: int) -> HttpResponse:
+    try:
+        return render(request, template_name, status=status)
+    except DatabaseError:
+        logger.warning("Database unavailable while rendering %s", template_name)
+        return _render_without_database(request, template_name, status)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _error_page(request, "errors/400.html", 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _error_page(request, "errors/403.html", 403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _error_page(request, "errors/404.html", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    return _render_without_database(request, "errors/500.html", 500)

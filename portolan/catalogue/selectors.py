@@ -1,0 +1,316 @@
+"""Reads for the public catalogue pages.
+
+Every function returns what one page section needs with its relations fetched up front, so a
+page costs the same number of queries whether a record has two related records or two hundred."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from portolan.accounts.models import Organisation
+from portolan.places.models import PortCity
+
+from .models import Attachment, Initiative, PortCenter, PublicationStatus
+
+RELATED_LIMIT = 6
+ORGANISATION_LIST_LIMIT = 20
+CITY_LIST_LIMIT = 20
+MAP_POINT_LIMIT = 1000
+HOME_STATS_CACHE_KEY = "catalogue:home-stats:v1"
+HOME_STATS_SECONDS = 60
+
+
+# --- Port Centers -----------------------------------------------------------------------------
+
+
+def _port_center_cards() -> QuerySet[PortCenter]:
+    return PortCenter.objects.published().select_related("port_city")
+
+
+def port_center_for_detail(slug: str) -> PortCenter | None:
+    """Any status: the view decides visibility with `permissions.can_view`."""
+    return (
+        PortCenter.objects.select_related("port_city", "organisation", "organisation__port_city")
+        .prefetch_related(
+            Prefetch("operators", queryset=Organisation.objects.select_related("port_city")),
+            "audiences",
+            Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "id")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+@dataclass
+class PortCenterRelated:
+    initiatives: list[Initiative] = field(default_factory=list)
+    same_country: list[PortCenter] = field(default_factory=list)
+
+
+def port_center_related(port_center: PortCenter) -> PortCenterRelated:
+    initiatives = list(
+        _initiative_cards()
+        .filter(port_city_id=port_center.port_city_id)
+        .order_by("-published_at", "-id")[:RELATED_LIMIT]
+    )
+    same_country = list(
+        _port_center_cards()
+        .filter(port_city__country=port_center.port_city.country)
+        .exclude(pk=port_center.pk)
+        .order_by("name")[:RELATED_LIMIT]
+    )
+    return PortCenterRelated(initiatives=initiatives, same_country=same_country)
+
+
+def port_center_filter_countries() -> list[str]:
+    """Country codes that have at least one published Port Center (for the index filter)."""
+    codes = (
+        PortCenter.objects.published()
+        .order_by()
+        .values_list("port_city__country", flat=True)
+        .distinct()
+    )
+    return sorted({str(code) for code in codes})
+
+
+def port_center_page(
+    *, status: str = "", country: str = "", page: Any = 1, per_page: int = 20
+) -> Page:
+    queryset = _port_center_cards().order_by("name", "id")
+    if status:
+        queryset = queryset.filter(status=status)
+    if country:
+        queryset = queryset.filter(port_city__country=country)
+    return Paginator(queryset, per_page).get_page(page)
+
+
+def port_center_map_points(*, limit: int = MAP_POINT_LIMIT) -> list[dict[str, Any]]:
+    """Published Port Centers as plain points (own coordinates, else the port city's)."""
+    rows = (
+        PortCenter.objects.published()
+        .order_by("name", "id")
+        .values(
+            "name",
+            "slug",
+            "status",
+            "latitude",
+            "longitude",
+            "port_city__name",
+            "port_city__latitude",
+            "port_city__longitude",
+        )[:limit]
+    )
+    points = []
+    for row in rows:
+        lat = row["latitude"] if row["latitude"] is not None else row["port_city__latitude"]
+        lon = row["longitude"] if row["longitude"] is not None else row["port_city__longitude"]
+        if lat is None or lon is None:
+            continue
+        points.append(
+            {
+                "name": row["name"],
+                "slug": row["slug"],
+                "city": row["port_city__name"],
+                "lat": round(float(lat), 5),
+                "lon": round(float(lon), 5),
+            }
+        )
+    return points
+
+
+def port_center_url_prefix() -> str:
+    """Detail URLs are this prefix + slug + "/": one reverse() for a map of a thousand points."""
+    return reverse("catalogue:port_center", kwargs={"slug": "slug"}).removesuffix("slug/")
+
+
+# --- Initiatives ------------------------------------------------------------------------------
+
+
+def _initiative_cards() -> QuerySet[Initiative]:
+    return Initiative.objects.published().select_related("port_city")
+
+
+def initiative_for_detail(slug: str) -> Initiative | None:
+    """Any status: the view decides visibility with `permissions.can_view`."""
+    return (
+        Initiative.objects.select_related("port_city", "organisation", "organisation__port_city")
+        .prefetch_related(
+            Prefetch("partners", queryset=Organisation.objects.select_related("port_city")),
+            "themes",
+            "goals",
+            "audiences",
+            "translations",
+            Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "id")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+@dataclass
+class InitiativeRelated:
+    same_city: list[Initiative] = field(default_factory=list)
+    same_themes: list[Initiative] = field(default_factory=list)
+    port_centers: list[PortCenter] = field(default_factory=list)
+
+
+def initiative_related(initiative: Initiative) -> InitiativeRelated:
+    same_city = list(
+        _initiative_cards()
+        .filter(port_city_id=initiative.port_city_id)
+        .exclude(pk=initiative.pk)
+        .order_by("-published_at", "-id")[:RELATED_LIMIT]
+    )
+    theme_ids = [theme.pk for theme in initiative.themes.all()]  # prefetched
+    same_themes: list[Initiative] = []
+    if theme_ids:
+        sharing = Initiative.themes.through.objects.filter(theme_id__in=theme_ids).values(
+            "initiative_id"
+        )
+        exclude_ids = [initiative.pk, *(i.pk for i in same_city)]
+        same_themes = list(
+            _initiative_cards()
+            .filter(pk__in=Subquery(sharing))
+            .exclude(pk__in=exclude_ids)
+            .order_by("-published_at", "-id")[:RELATED_LIMIT]
+        )
+    port_centers = list(
+        _port_center_cards().filter(port_city_id=initiative.port_city_id).order_by("name")[:3]
+    )
+    return InitiativeRelated(
+        same_city=same_city, same_themes=same_themes, port_centers=port_centers
+    )
+
+
+def translation_for(initiative: Initiative, language: str) -> Any:
+    """The owners' translation into `language` (prefetched), unless the text is already in it."""
+    language = (language or "")[:2]
+    if not language or initiative.language == language:
+        return None
+    for translation in initiative.translations.all():
+        if translation.language == language:
+            return translation
+    return None
+
+
+def latest_initiatives(limit: int = 6) -> list[Initiative]:
+    return list(_initiative_cards().order_by("-published_at", "-id")[:limit])
+
+
+def latest_port_centers(limit: int = 6) -> list[PortCenter]:
+    return list(_port_center_cards().order_by("-published_at", "-id")[:limit])
+
+
+# --- Organisations ----------------------------------------------------------------------------
+
+
+def organisation_for_detail(slug: str) -> Organisation | None:
+    return Organisation.objects.select_related("port_city").filter(slug=slug).first()
+
+
+@dataclass
+class OrganisationRecords:
+    initiatives: list[Initiative] = field(default_factory=list)
+    initiative_count: int = 0
+    partner_initiatives: list[Initiative] = field(default_factory=list)
+    port_centers: list[PortCenter] = field(default_factory=list)
+
+
+def organisation_records(organisation: Organisation) -> OrganisationRecords:
+    led = _initiative_cards().filter(organisation=organisation).order_by("-published_at", "-id")
+    initiatives = list(led[:ORGANISATION_LIST_LIMIT])
+    count = len(initiatives)
+    if count == ORGANISATION_LIST_LIMIT:
+        count = led.count()
+    partner = list(
+        _initiative_cards()
+        .filter(partners=organisation)
+        .order_by("-published_at", "-id")[:ORGANISATION_LIST_LIMIT]
+    )
+    operated = PortCenter.operators.through.objects.filter(organisation=organisation).values(
+        "portcenter_id"
+    )
+    port_centers = list(
+        _port_center_cards()
+        .filter(Q(pk__in=Subquery(operated)) | Q(organisation=organisation))
+        .order_by("name")
+    )
+    return OrganisationRecords(
+        initiatives=initiatives,
+        initiative_count=count,
+        partner_initiatives=partner,
+        port_centers=port_centers,
+    )
+
+
+# --- Port cities ------------------------------------------------------------------------------
+
+
+@dataclass
+class PortCityRecords:
+    port_centers: list[PortCenter] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    initiative_count: int = 0
+    organisations: list[Organisation] = field(default_factory=list)
+
+
+def port_city_records(city: PortCity) -> PortCityRecords:
+    port_centers = list(_port_center_cards().filter(port_city=city).order_by("name"))
+    in_city = _initiative_cards().filter(port_city=city).order_by("-published_at", "-id")
+    initiatives = list(in_city[:CITY_LIST_LIMIT])
+    count = len(initiatives)
+    if count == CITY_LIST_LIMIT:
+        count = in_city.count()
+    organisations = list(Organisation.objects.filter(port_city=city).order_by("name")[:50])
+    return PortCityRecords(
+        port_centers=port_centers,
+        initiatives=initiatives,
+        initiative_count=count,
+        organisations=organisations,
+    )
+
+
+def _published_count_by_city(model: type[PortCenter] | type[Initiative]) -> Subquery:
+    counts = (
+        model.objects.filter(
+            port_city=OuterRef("pk"), publication_status=PublicationStatus.PUBLISHED
+        )
+        .order_by()
+        .values("port_city")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Subquery(counts, output_field=IntegerField())
+
+
+def with_record_counts(cities: QuerySet[PortCity]) -> QuerySet[PortCity]:
+    """Adds `port_center_count` and `initiative_count` (published), computed per listed row."""
+    return cities.annotate(
+        port_center_count=Coalesce(_published_count_by_city(PortCenter), 0),
+        initiative_count=Coalesce(_published_count_by_city(Initiative), 0),
+    )
+
+
+# --- The network at a glance ------------------------------------------------------------------
+
+
+def network_stats() -> dict[str, int]:
+    """Headline counts, cached briefly: they change rarely and the home page is busy."""
+    stats = cache.get(HOME_STATS_CACHE_KEY)
+    if stats is None:
+        stats = {
+            "port_centers": PortCenter.objects.published().count(),
+            "initiatives": Initiative.objects.published().count(),
+            "organisations": Organisation.objects.count(),
+            "port_cities": PortCity.objects.count(),
+            "countries": PortCity.objects.order_by().values("country").distinct().count(),
+        }
+        cache.set(HOME_STATS_CACHE_KEY, stats, HOME_STATS_SECONDS)
+    return stats
