@@ -153,6 +153,8 @@ LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+
 def _package_static(package: str) -> list[Path]:
     """Static folder of an installed package, found without importing it (django-leaflet's
     module pulls in GDAL-dependent code, so it is not an installed app: we only ship its files)."""
