@@ -14,18 +14,21 @@ attempts are never backed up: they are credentials or transient."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -55,6 +58,25 @@ def _objects(include_users: bool) -> Iterator[Model]:
                 obj.password = UNUSABLE_PASSWORD
                 obj.last_login = None
             yield obj
+
+
+def _chunks(objects: Iterator[Model], size: int) -> Iterator[list[Model]]:
+    chunk: list[Model] = []
+    for obj in objects:
+        chunk.append(obj)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _sha256(path: Path) -> str:
@@ -103,9 +125,15 @@ def write_backup(
         "created_at": timezone.now().isoformat(),
         "include_users": include_users,
     }
-    # The objects are serialised straight into the stream so memory stays flat on big databases.
-    stream.write(json.dumps(header)[:-1] + ', "objects": ')
-    serializers.serialize("json", _objects(include_users), stream=stream)
+    # Objects go to the stream in chunks so memory stays flat on big databases. The "python"
+    # serializer plus our own encoder keeps microseconds, which Django's JSON encoder drops.
+    stream.write(json.dumps(header)[:-1] + ', "objects": [')
+    first = True
+    for chunk in _chunks(_objects(include_users), 1000):
+        for item in serializers.serialize("python", chunk):
+            stream.write(("\n" if first else ",\n") + json.dumps(item, default=_encode))
+            first = False
+    stream.write("\n]")
     stream.write(', "files": ' + json.dumps(manifest, indent=1) + "}\n")
     if media_dir is not None:
         root = Path(settings.MEDIA_ROOT)
@@ -150,7 +178,10 @@ def restore(data: dict[str, Any], *, media_dir: Path | None = None) -> RestoreRe
             deserialized.save()
             models_seen.add(type(deserialized.object))
             report.objects += 1
-    except serializers.base.DeserializationError as exc:
+        # Foreign keys are checked at commit by default; checking now turns a broken reference
+        # into a clear message (the transaction is rolled back either way).
+        connection.check_constraints()
+    except (serializers.base.DeserializationError, DatabaseError) as exc:
         raise BackupError(f"The backup's objects cannot be loaded: {exc}") from exc
     # Explicit ids leave PostgreSQL sequences behind; move them past the restored ids.
     statements = connection.ops.sequence_reset_sql(no_style(), list(models_seen))

@@ -62,28 +62,10 @@ def _record(
     )
 
 
-_RECORD_TYPES = {
-    importing.ORGANISATIONS: "organisation",
-    importing.PORT_CENTERS: "port_center",
-    importing.INITIATIVES: "initiative",
-}
-
-
-def _reindex(kind: str, plan: importing.ImportPlan) -> None:
-    """Keep search (and so exports and feeds) in step, in the import's own transaction."""
-    from portolan.search import services as search_services
-
-    ids = [
-        row.instance.pk
-        for row in plan.rows
-        if row.action in (importing.CREATE, importing.UPDATE) and row.instance is not None
-    ]
-    if ids:
-        search_services.reindex(record_type=_RECORD_TYPES[kind], ids=ids)
-
-
 def import_file(*, kind: str, filename: str, data: bytes, user: User | None) -> ImportOutput:
     """The real import: all rows in one transaction, or nothing when any row has an error.
+    Records are saved one by one (not in bulk) so history and the search index's signals see
+    every change.
 
     `user` is the staff member (None only from the command line without --user); it is written
     on every history row and on the ImportRun summary."""

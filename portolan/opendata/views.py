@@ -72,8 +72,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     params, errors = selectors.read_params(request.GET)
     if errors:
         return _bad_params(fmt, errors)
-    refs = selectors.export_refs(params)
-    truncated = len(refs) >= selectors.EXPORT_LIMIT
+    # One more than the cap tells whether the search matched more than an export holds.
+    refs = selectors.export_refs(params, limit=selectors.EXPORT_LIMIT + 1)
+    truncated = len(refs) > selectors.EXPORT_LIMIT
+    refs = refs[: selectors.EXPORT_LIMIT]
     rows = selectors_export.export_rows(refs)
     fields = selectors_export.EXPORT_FIELDS
     meta = {

@@ -1,0 +1,190 @@
+"""backup_data / restore_data: a round trip into an empty database loses nothing."""
+
+import hashlib
+import io
+import json
+
+import pytest
+from django.core import serializers
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+
+from portolan.accounts.models import User
+from portolan.catalogue import selectors_export
+from portolan.catalogue.models import (
+    Attachment,
+    Initiative,
+    InitiativeTranslation,
+    ModerationEvent,
+    PortCenter,
+)
+from portolan.core.models import Audience, Goal, Theme
+from portolan.core.testing.factories import (
+    InitiativeFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PortCenterFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def rich_data(media):
+    staff = StaffFactory(email="staff@example.org")
+    membership = MembershipFactory(role="admin")
+    org = membership.organisation
+    org.logo.save("logo.png", ContentFile(b"\x89PNG fake logo"), save=True)
+    partner = OrganisationFactory(external_id="EXT-ORG")
+    initiative = InitiativeFactory(organisation=org, external_id="EXT-1", title="Génova → Bilbao ✓")
+    initiative.partners.add(partner)
+    initiative.themes.add(*Theme.objects.all()[:2])
+    initiative.goals.add(Goal.objects.get(number=6))
+    initiative.audiences.add(Audience.objects.first())
+    InitiativeTranslation.objects.create(
+        initiative=initiative, language="fr", title="Titre", summary="Résumé"
+    )
+    draft = InitiativeFactory(organisation=org, publication_status="draft", published_at=None)
+    center = PortCenterFactory(
+        organisation=org, offers=["exhibition", "boat_tours"], staff_fte="2.5"
+    )
+    center.operators.add(org, partner)
+    center.audiences.add(*Audience.objects.all()[:3])
+    attachment = Attachment(
+        initiative=initiative, kind="document", title="Report", size=9, uploaded_by=staff
+    )
+    attachment.file.save("report.pdf", ContentFile(b"%PDF-1.4 x"), save=True)
+    ModerationEvent.objects.create(initiative=draft, action="submit", actor=membership.user)
+    # history rows with a user, as the web UI makes them
+    initiative._history_user = staff
+    initiative.summary = "Changed summary"
+    initiative.save()
+    return {"staff": staff, "initiative": initiative, "center": center}
+
+
+def canonical(*, with_passwords=True):
+    objects = []
+    for model in selectors_export.backup_models():
+        data = serializers.serialize("python", model._default_manager.order_by("pk"))
+        for item in data:
+            if item["model"] == "accounts.user" and not with_passwords:
+                item["fields"].pop("password")
+                item["fields"].pop("last_login")
+            for key, value in item["fields"].items():
+                if isinstance(value, list):
+                    item["fields"][key] = sorted(value)
+        objects.extend(data)
+    return json.loads(json.dumps(objects, default=str))
+
+
+def wipe():
+    for model in reversed(selectors_export.backup_models()):
+        model._default_manager.all().delete()
+
+
+def test_round_trip_restores_every_record_with_the_same_ids(tmp_path, rich_data, media):
+    before = canonical(with_passwords=False)
+    assert len(before) > 30
+    path = tmp_path / "backup.json"
+    out = io.StringIO()
+    call_command("backup_data", str(path), stdout=out)
+    assert "Backup written" in out.getvalue()
+    wipe()
+    assert Initiative.objects.count() == 0
+    call_command("restore_data", str(path), stdout=io.StringIO())
+    after = canonical(with_passwords=False)
+    assert after == before
+    # the restored data is usable: slugs, m2m, translations, history
+    initiative = Initiative.objects.get(external_id="EXT-1")
+    assert initiative.slug == rich_data["initiative"].slug
+    assert initiative.translations.get().title == "Titre"
+    assert initiative.history.first().history_user.email == "staff@example.org"
+    assert sorted(PortCenter.objects.get().offers) == ["boat_tours", "exhibition"]
+
+
+def test_users_are_backed_up_without_password_hashes_by_default(tmp_path, rich_data):
+    path = tmp_path / "backup.json"
+    call_command("backup_data", str(path), stdout=io.StringIO())
+    text = path.read_text()
+    hashed = User.objects.get(email="staff@example.org").password
+    assert hashed not in text
+    data = json.loads(text)
+    assert data["format"] == "portolan-backup" and data["include_users"] is False
+    wipe()
+    call_command("restore_data", str(path), stdout=io.StringIO())
+    restored = User.objects.get(email="staff@example.org")
+    assert restored.is_staff
+    assert not restored.has_usable_password()
+
+
+def test_include_users_keeps_password_hashes_and_round_trips_exactly(tmp_path, rich_data):
+    before = canonical()
+    path = tmp_path / "backup.json"
+    call_command("backup_data", str(path), "--include-users", stdout=io.StringIO())
+    wipe()
+    call_command("restore_data", str(path), stdout=io.StringIO())
+    assert canonical() == before
+    assert User.objects.get(email="staff@example.org").check_password("correct-horse-battery")
+
+
+def test_manifest_lists_uploaded_files_and_media_copy_round_trips(tmp_path, rich_data, media):
+    path = tmp_path / "backup.json"
+    copy = tmp_path / "copy"
+    call_command("backup_data", str(path), "--media", str(copy), stdout=io.StringIO())
+    files = {f["path"]: f for f in json.loads(path.read_text())["files"]}
+    attachment = Attachment.objects.get()
+    entry = files[attachment.file.name]
+    assert entry["size"] == len(b"%PDF-1.4 x")
+    assert entry["sha256"] == hashlib.sha256(b"%PDF-1.4 x").hexdigest()
+    assert any(name.startswith("logos/") for name in files)
+    # the media folder is lost, then restored from the copy
+    (media / attachment.file.name).unlink()
+    wipe()
+    out = io.StringIO()
+    call_command("restore_data", str(path), "--media", str(copy), stdout=out)
+    assert "and 2 files" in out.getvalue()
+    assert (media / attachment.file.name).read_bytes() == b"%PDF-1.4 x"
+
+
+def test_restore_refuses_a_database_that_is_not_empty(tmp_path, rich_data):
+    path = tmp_path / "backup.json"
+    call_command("backup_data", str(path), stdout=io.StringIO())
+    count = Initiative.objects.count()
+    with pytest.raises(CommandError, match="empty"):
+        call_command("restore_data", str(path), stdout=io.StringIO())
+    assert Initiative.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["not json", '{"format": "something-else"}', '{"format": "portolan-backup", "version": 99}'],
+)
+def test_restore_rejects_files_that_are_not_backups(tmp_path, content):
+    path = tmp_path / "x.json"
+    path.write_text(content)
+    with pytest.raises(CommandError, match="Nothing was restored"):
+        call_command("restore_data", str(path), stdout=io.StringIO())
+
+
+def test_restore_of_a_corrupt_backup_writes_nothing(tmp_path, rich_data):
+    path = tmp_path / "backup.json"
+    call_command("backup_data", str(path), stdout=io.StringIO())
+    data = json.loads(path.read_text())
+    # An initiative pointing at an organisation that does not exist: fails halfway.
+    for item in data["objects"]:
+        if item["model"] == "catalogue.initiative":
+            item["fields"]["organisation"] = 999999
+    path.write_text(json.dumps(data))
+    wipe()
+    with pytest.raises(CommandError, match="cannot be loaded"):
+        call_command("restore_data", str(path), stdout=io.StringIO())
+    assert User.objects.count() == 0
+    assert Initiative.objects.count() == 0

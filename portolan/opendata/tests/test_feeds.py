@@ -1,0 +1,135 @@
+"""RSS and Atom feeds, sitemap.xml and robots.txt."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from portolan.core.testing.factories import InitiativeFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SITE = "https://portolan.example.org"
+
+
+@override_settings(SITE_URL=SITE)
+def test_rss_lists_published_initiatives_newest_first_with_absolute_links(client, catalogue):
+    catalogue["school"].published_at = timezone.now() - timedelta(days=3)
+    catalogue["school"].save()
+    response = client.get("/feeds/initiatives.rss")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    assert channel.findtext("link").startswith(SITE)
+    items = channel.findall("item")
+    assert [i.findtext("title") for i in items] == ["Cruise welcome", "Harbour school days"]
+    school = items[1]
+    assert school.findtext("link") == f"{SITE}/en/catalogue/initiatives/harbour-school-days/" or (
+        school.findtext("link").startswith(SITE + "/en/")
+        and school.findtext("link").endswith("/harbour-school-days/")
+    )
+    assert school.findtext("guid") == school.findtext("link")
+    assert school.findtext("pubDate")
+    assert [c.text for c in school.findall("category")] == ["Education"]
+    assert "Secret draft" not in response.content.decode()
+
+
+@override_settings(SITE_URL=SITE)
+def test_atom_feed_is_valid_atom(client, catalogue):
+    response = client.get("/feeds/initiatives.atom")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.findtext(f"{ATOM}id").startswith(SITE)
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == f"{SITE}/feeds/initiatives.atom"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 2
+    for entry in entries:
+        assert entry.find(f"{ATOM}link").get("href").startswith(SITE)
+        assert entry.findtext(f"{ATOM}updated")
+        assert entry.findtext(f"{ATOM}summary")
+
+
+def test_feed_filters_like_a_search(client, catalogue):
+    channel = ET.fromstring(client.get("/feeds/initiatives.rss?theme=education").content)
+    titles = [i.findtext("title") for i in channel.iter("item")]
+    assert titles == ["Harbour school days"]
+    channel = ET.fromstring(client.get("/feeds/initiatives.rss?q=cruise").content)
+    assert [i.findtext("title") for i in channel.iter("item")] == ["Cruise welcome"]
+
+
+def test_feed_with_bad_parameters_is_a_400(client, catalogue):
+    response = client.get("/feeds/initiatives.atom?region=ZZ")
+    assert response.status_code == 400
+    assert b"region" in response.content
+
+
+def test_feed_query_count_is_constant(client, catalogue, django_assert_num_queries):
+    for _n in range(10):
+        InitiativeFactory(organisation=catalogue["org"])
+    with django_assert_num_queries(2):  # initiatives with organisation and city, their themes
+        client.get("/feeds/initiatives.rss")
+
+
+@override_settings(SITE_URL=SITE)
+def test_sitemap_index_lists_every_section_with_absolute_urls(client, catalogue):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    locations = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+    assert f"{SITE}/sitemap-initiatives.xml" in locations
+    assert f"{SITE}/sitemap-port-centers.xml" in locations
+    assert f"{SITE}/sitemap-organisations.xml" in locations
+    assert f"{SITE}/sitemap-port-cities.xml" in locations
+    assert f"{SITE}/sitemap-pages.xml" in locations
+
+
+@override_settings(SITE_URL=SITE)
+def test_sitemap_section_has_each_language_with_alternates(client, catalogue):
+    response = client.get("/sitemap-initiatives.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    urls = root.findall(f"{SITEMAP}url")
+    locations = [u.findtext(f"{SITEMAP}loc") for u in urls]
+    assert len(urls) == 6  # two published initiatives in three languages
+    assert all(loc.startswith(SITE + "/") for loc in locations)
+    assert not any("secret-draft" in loc for loc in locations)
+    for lang in ("en", "fr", "es"):
+        assert any(loc.startswith(f"{SITE}/{lang}/") for loc in locations)
+    alternates = urls[0].findall(f"{XHTML}link")
+    assert {a.get("hreflang") for a in alternates} == {"en", "fr", "es", "x-default"}
+    assert urls[0].findtext(f"{SITEMAP}lastmod")
+
+
+def test_sitemap_sections_for_other_records_and_pages(client, catalogue):
+    for section, expected in [
+        ("port-centers", "lh-pc"),
+        ("organisations", "havre-pa"),
+        ("port-cities", "montreal"),
+        ("pages", "/en/open-data/"),
+    ]:
+        response = client.get(f"/sitemap-{section}.xml")
+        assert response.status_code == 200, section
+        ET.fromstring(response.content)
+        assert expected.encode() in response.content, section
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+@override_settings(SITE_URL=SITE)
+def test_robots_points_at_the_sitemap_and_keeps_crawlers_out_of_private_areas(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert f"Sitemap: {SITE}/sitemap.xml" in lines
+    for lang in ("en", "fr", "es"):
+        assert f"Disallow: /{lang}/admin/" in lines
+        assert f"Disallow: /{lang}/accounts/" in lines
+        assert any(line.startswith(f"Disallow: /{lang}/") and "dashboard" in line for line in lines)
+    assert "Disallow: /" not in lines
