@@ -54,6 +54,8 @@ class ServiceForm(forms.Form):
 
 
 class RecordFormMixin(ServiceForm):
+    FIELDSETS: tuple[tuple[Any, tuple[str, ...]], ...] = ()
+
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
@@ -72,6 +74,13 @@ class RecordFormMixin(ServiceForm):
                 field.initial = field.queryset[0]
         else:
             del self.fields["organisation"]
+
+    def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The fields in labelled groups, for a form that reads in sections."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.FIELDSETS
+        ]
 
 
 class InitiativeForm(RecordFormMixin):
@@ -158,14 +167,19 @@ class InitiativeForm(RecordFormMixin):
                 widget=_textarea(3),
             )
 
+    FIELDSETS = (
+        (_("About the initiative"), ("organisation", "title", "summary", "language", "status")),
+        (_("The story"), ("context", "actions", "results", "resources", "lessons")),
+        (_("Where and with whom"), ("port_city", "partners", "audiences")),
+        (_("Themes and Agenda 2030 goals"), ("themes", "goals")),
+        (
+            _("Dates, budget and links"),
+            ("start_year", "end_year", "budget_band", "funding_sources", "links"),
+        ),
+    )
+
     def translation_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"title_{code}"], self[f"summary_{code}"]) for code in TRANSLATION_LANGUAGES]
-
-    def main_fields(self) -> list[forms.BoundField]:
-        hidden = {
-            f"{part}_{code}" for code in TRANSLATION_LANGUAGES for part in ("title", "summary")
-        }
-        return [bf for bf in self if bf.name not in hidden]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -352,8 +366,39 @@ class PortCenterForm(RecordFormMixin):
         "sources",
     )
 
-    def main_fields(self) -> list[forms.BoundField]:
-        return list(self)
+    FIELDSETS = (
+        (
+            _("About the Port Center"),
+            ("organisation", "name", "port_city", "status", "description"),
+        ),
+        (
+            _("Operators and governance"),
+            (
+                "operators",
+                "operator_text",
+                "governance_model",
+                "opening_year",
+                "charter_signed_year",
+            ),
+        ),
+        (
+            _("Visitors and offer"),
+            (
+                "audiences",
+                "offers",
+                "languages",
+                "visitors_per_year",
+                "visitors_year_of_figure",
+                "surface_m2",
+                "staff_fte",
+            ),
+        ),
+        (
+            _("Location and contact"),
+            ("address", "latitude", "longitude", "website", "contact_email"),
+        ),
+        (_("Sources and notes"), ("sources", "notes")),
+    )
 
     def to_data(self) -> dict[str, Any]:
         cd = self.cleaned_data

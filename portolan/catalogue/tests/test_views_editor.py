@@ -458,3 +458,14 @@ def test_editor_forms_enforce_csrf(member):
     assert response.status_code == 302
     assert Initiative.objects.count() == 1
     assert PortCenter.objects.count() == 0
+
+
+@pytest.mark.parametrize("form_class", ["InitiativeForm", "PortCenterForm"])
+def test_every_form_field_is_shown_in_a_section(form_class):
+    from portolan.accounts.models import Organisation
+    from portolan.catalogue import forms
+
+    form = getattr(forms, form_class)(organisations=Organisation.objects.all(), creating=True)
+    shown = {bf.name for _legend, fields in form.fieldsets() for bf in fields}
+    translations = {bf.name for pair in getattr(form, "translation_fields", list)() for bf in pair}
+    assert shown | translations == set(form.fields)
