@@ -6,12 +6,13 @@ held in memory; XLSX has to be built whole (a zip file) and is returned as bytes
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+
+from .xlsx import write_xlsx
 
 FORMATS = ("csv", "xlsx", "json", "geojson")
 CONTENT_TYPES = {
@@ -84,25 +85,4 @@ def geojson_chunks(meta: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Iter
 
 
 def xlsx_bytes(fields: Sequence[str], rows: Iterable[dict[str, Any]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(fields))
-    for row in rows:
-        cells = []
-        for name in fields:
-            value = row[name]
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                # Never let openpyxl turn "=..." text into a formula.
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_xlsx(fields, ([row[f] for f in fields] for row in rows), sheet_name=title)

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from portolan.core.models import Theme
 from portolan.core.testing.factories import (
@@ -8,6 +9,14 @@ from portolan.core.testing.factories import (
     PortCityFactory,
 )
 from portolan.search import services as search_services
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Sitemaps are cached per URL; every test starts from an empty cache.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -161,3 +161,40 @@ def test_export_says_when_the_cap_cut_the_result(client, catalogue, monkeypatch)
     data = json.loads(body(response))
     assert response["X-Export-Truncated"] == "true"
     assert data["truncated"] is True and len(data["records"]) == 2
+
+
+def test_xlsx_writer_columns_and_escaping():
+    from openpyxl import load_workbook
+
+    from portolan.opendata.xlsx import column_letter, write_xlsx
+
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
+    data = write_xlsx(
+        ["a", "b", "c", "d"],
+        [["<b>&\"'", 1.5, None, True], ["=1+1", "bell\x07", 7, "Génova ✓"]],
+        sheet_name="Test & <sheet>",
+    )
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.worksheets[0]
+    assert ws.title == "Test & <sheet>"
+    assert [c.value for c in ws[1]] == ["a", "b", "c", "d"]
+    assert [c.value for c in ws[2]] == ["<b>&\"'", 1.5, None, True]
+    assert [c.value for c in ws[3]] == ["=1+1", "bell", 7, "Génova ✓"]
+    assert ws["A3"].data_type == "s"
+
+
+def test_import_template_xlsx_reads_back_as_an_empty_file(client):
+    from portolan.core.testing.factories import StaffFactory
+    from portolan.opendata.tabular import TableError, read_table
+
+    client.force_login(StaffFactory())
+    response = client.get(reverse("opendata:import_template", args=["initiatives", "xlsx"]))
+    with pytest.raises(TableError, match="no data rows"):
+        read_table("t.xlsx", response.content)
