@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -164,10 +165,15 @@ def unique_slug(model: type[Record], source: str, *, max_length: int) -> str:
     return slug
 
 
+def _is_safe_key(value: str) -> bool:
+    """Identifiers that can be looked up safely (PostgreSQL rejects NUL characters)."""
+    return len(value) <= 300 and "\x00" not in value
+
+
 def _resolve_port_city(value: Any, errors: dict[str, list[str]]) -> PortCity | None:
     if isinstance(value, PortCity):
         return value
-    if isinstance(value, str) and value:
+    if isinstance(value, str) and value and _is_safe_key(value):
         city = PortCity.objects.filter(slug=value).first()
         if city is not None:
             return city
@@ -197,8 +203,16 @@ def _resolve_many(
             except (TypeError, ValueError):
                 errors.setdefault(field, []).append(gettext("Give a list of numbers."))
                 return []
+            # Out-of-range numbers would overflow the database integer before they could
+            # be reported as unknown.
+            if any(not 0 <= n <= 32767 for n in lookup):
+                errors.setdefault(field, []).append(gettext("Unknown number in the list."))
+                return []
         else:
             lookup = {str(k) for k in keys}
+            if not all(_is_safe_key(k) for k in lookup):
+                errors.setdefault(field, []).append(gettext("Give a list of identifiers."))
+                return []
         found = list(model._default_manager.filter(**{f"{key}__in": lookup}))
         missing = lookup - {getattr(o, key) for o in found}
         if missing:
@@ -220,7 +234,7 @@ def _resolve_offers(values: Any, errors: dict[str, list[str]]) -> list[str]:
     result: list[str] = []
     allowed = set(Offer.values)
     for value in values:
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             errors.setdefault("offers", []).append(
                 gettext("Unknown offer: %(value)s.") % {"value": str(value)[:60]}
             )
@@ -255,12 +269,21 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
         raise ValidationError({k: v for k, v in errors.items() if v})
 
 
+MAX_INT = 2_147_483_647
+
+
 def _full_clean(record: Record, errors: dict[str, list[str]]) -> None:
     try:
         record.full_clean()
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
+    # SQLite accepts 64-bit integers where PostgreSQL stops at 32 bits: one limit for both.
+    for model_field in record._meta.concrete_fields:
+        if isinstance(model_field, models.IntegerField) and model_field.name not in errors:
+            value = getattr(record, model_field.attname)
+            if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+                errors.setdefault(model_field.name, []).append(gettext("This number is too large."))
 
 
 def _save(record: Record, actor: User, reason: str) -> None:
@@ -304,13 +327,18 @@ def _apply_common(
         if field in data:
             value = data[field]
             if isinstance(value, str):
-                value = value.strip()
+                value = value.strip().replace("\x00", "")
+            if isinstance(value, float) and not math.isfinite(value):
+                errors.setdefault(field, []).append(gettext("Enter a finite number."))
+                continue
             if value is None and not record._meta.get_field(field).null:
                 value = ""
             setattr(record, field, value)
     if "external_id" in data and "external_id" in allowed:
         external_id = data["external_id"]
-        record.external_id = str(external_id).strip() or None if external_id else None
+        record.external_id = (
+            str(external_id).replace("\x00", "").strip()[:80] or None if external_id else None
+        )
     if "port_city" in data:
         city = _resolve_port_city(data["port_city"], errors)
         if city is not None:

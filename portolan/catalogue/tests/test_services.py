@@ -352,3 +352,58 @@ def test_anonymous_and_outsiders_get_permission_denied():
         with pytest.raises(PermissionDenied):
             services.port_center_update(actor=actor, port_center=record, data={"name": "X"})
     assert PortCenter.objects.get(pk=record.pk).name == record.name
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"goals": [10**30]},
+        {"goals": [-1]},
+        {"goals": [True]},
+        {"themes": ["edu\x00cation"]},
+        {"themes": "education"},
+        {"themes": [{"slug": "education"}]},
+        {"port_city": "nowhere\x00"},
+        {"port_city": 12},
+        {"start_year": 10**30},
+        {"start_year": "soon"},
+        {"title": ["not", "text"]},
+        {"translations": "fr"},
+        {"translations": [{"language": {"x": 1}, "title": "T", "summary": "S"}]},
+        {"translations": [{"language": "fr", "title": "T"}]},
+        {"status": "finished"},
+        {"budget_band": "a lot"},
+        {"language": "tlh"},
+    ],
+)
+def test_bad_api_style_input_is_a_validation_error(member, data):
+    record = services.initiative_create(
+        actor=member.user, organisation=member.organisation, data=_initiative_data()
+    )
+    with pytest.raises(ValidationError):
+        services.initiative_update(actor=member.user, initiative=record, data=data)
+    record.refresh_from_db()
+    assert record.title == "Harbour school days"
+    assert record.history.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"offers": [{"x": 1}]},
+        {"offers": "exhibition"},
+        {"latitude": float("nan"), "longitude": 1.0},
+        {"latitude": 10.0},
+        {"surface_m2": -5},
+        {"surface_m2": 10**12},
+        {"staff_fte": "12345678.5"},
+        {"website": "javascript:alert(1)"},
+        {"contact_email": "not-an-address"},
+        {"sources": "ftp://example.org/x"},
+        {"operators": ["no-such-org"]},
+    ],
+)
+def test_bad_port_center_input_is_a_validation_error(member, data):
+    record = PortCenterFactory(organisation=member.organisation, publication_status="draft")
+    with pytest.raises(ValidationError):
+        services.port_center_update(actor=member.user, port_center=record, data=data)
