@@ -302,3 +302,38 @@ def test_command_with_errors_fails_and_writes_nothing(tmp_path, havre):
             "import_records", str(path), "--kind", "organisations", "--commit", stdout=io.StringIO()
         )
     assert Organisation.objects.count() == 0
+
+
+def test_page_refuses_a_huge_file_with_a_clear_message(client, staff):
+    from portolan.opendata.tabular import MAX_BYTES
+
+    client.force_login(staff)
+    upload = io.BytesIO(b"external_id,name\n" + b"x,y\n" * (MAX_BYTES // 4 + 10))
+    upload.name = "huge.csv"
+    response = client.post(reverse("opendata:import"), {"kind": "organisations", "file": upload})
+    assert response.status_code == 400
+    assert b"too large" in response.content
+    assert ImportRun.objects.count() == 0
+
+
+def test_page_accepts_an_xlsx_file(client, havre, staff):
+    from openpyxl import Workbook
+
+    client.force_login(staff)
+    wb = Workbook()
+    wb.active.append(["External_ID", "Name", "Kind", "Port_City"])
+    wb.active.append(["X-1", "Port of Le Havre", "port_authority", "le-havre"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    buffer.name = "orgs.xlsx"
+    response = client.post(reverse("opendata:import"), {"kind": "organisations", "file": buffer})
+    assert [r.action for r in response.context["output"].plan.rows] == ["create"]
+
+
+def test_import_runs_are_read_only_in_the_admin(client, staff):
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    assert client.get("/en/admin/opendata/importrun/").status_code == 200
+    assert client.get("/en/admin/opendata/importrun/add/").status_code == 403
