@@ -14,10 +14,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     full_name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook signature
+        obj.set_password(extracted or "correct-horse-battery")
+        if create:
+            obj.save(update_fields=["password"])
 
 
 class StaffFactory(UserFactory):
