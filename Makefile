@@ -60,7 +60,7 @@ lock:
 	/tmp/portolan-lock/bin/pip freeze --exclude portolan > requirements.lock
 
 messages: install
-	$(MANAGE) makemessages -l fr -l es --ignore=.venv --ignore=var --ignore=bench --ignore=tests --no-obsolete
+	$(MANAGE) makemessages -l fr -l es --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=tools --no-obsolete
 	$(MANAGE) compilemessages -l fr -l es --ignore=.venv --ignore=var
 
 clean:
