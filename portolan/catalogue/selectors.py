@@ -5,19 +5,19 @@ page costs the same number of queries whether a record has two related records o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from portolan.accounts.models import Organisation
 from portolan.places.models import PortCity
 
-from .models import Attachment, Initiative, PortCenter, PublicationStatus
+from .models import Attachment, Initiative, PortCenter
 
 RELATED_LIMIT = 6
 ORGANISATION_LIST_LIMIT = 20
@@ -25,6 +25,11 @@ CITY_LIST_LIMIT = 20
 MAP_POINT_LIMIT = 1000
 HOME_STATS_CACHE_KEY = "catalogue:home-stats:v1"
 HOME_STATS_SECONDS = 60
+CITY_COUNTS_CACHE_KEY = "catalogue:city-counts:v1"
+CITY_COUNTS_SECONDS = 300
+# "Same themes" looks at this many of the newest records sharing a theme: bounded work even
+# when a theme is shared by tens of thousands of initiatives.
+THEME_CANDIDATES = 100
 
 
 # --- Port Centers -----------------------------------------------------------------------------
@@ -171,8 +176,11 @@ def initiative_related(initiative: Initiative) -> InitiativeRelated:
     theme_ids = [theme.pk for theme in initiative.themes.all()]  # prefetched
     same_themes: list[Initiative] = []
     if theme_ids:
-        sharing = Initiative.themes.through.objects.filter(theme_id__in=theme_ids).values(
-            "initiative_id"
+        sharing = (
+            Initiative.themes.through.objects.filter(theme_id__in=theme_ids)
+            .exclude(initiative_id=initiative.pk)
+            .order_by("-initiative_id")
+            .values("initiative_id")[:THEME_CANDIDATES]
         )
         exclude_ids = [initiative.pk, *(i.pk for i in same_city)]
         same_themes = list(
@@ -277,25 +285,43 @@ def port_city_records(city: PortCity) -> PortCityRecords:
     )
 
 
-def _published_count_by_city(model: type[PortCenter] | type[Initiative]) -> Subquery:
-    counts = (
-        model.objects.filter(
-            port_city=OuterRef("pk"), publication_status=PublicationStatus.PUBLISHED
+@dataclass
+class CityRow:
+    city: PortCity
+    port_centers: int
+    initiatives: int
+
+
+def city_record_counts() -> dict[int, tuple[int, int]]:
+    """Published Port Centers and initiatives per port city id, cached briefly: counting per
+    listed city would scan every city's records on each page view."""
+    counts = cache.get(CITY_COUNTS_CACHE_KEY)
+    if counts is None:
+        port_centers = dict(
+            PortCenter.objects.published()
+            .order_by()
+            .values_list("port_city")
+            .annotate(n=Count("id"))
+            .values_list("port_city", "n")
         )
-        .order_by()
-        .values("port_city")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Subquery(counts, output_field=IntegerField())
+        initiatives = dict(
+            Initiative.objects.published()
+            .order_by()
+            .values_list("port_city")
+            .annotate(n=Count("id"))
+            .values_list("port_city", "n")
+        )
+        counts = {
+            city_id: (port_centers.get(city_id, 0), initiatives.get(city_id, 0))
+            for city_id in set(port_centers) | set(initiatives)
+        }
+        cache.set(CITY_COUNTS_CACHE_KEY, counts, CITY_COUNTS_SECONDS)
+    return counts
 
 
-def with_record_counts(cities: QuerySet[PortCity]) -> QuerySet[PortCity]:
-    """Adds `port_center_count` and `initiative_count` (published), computed per listed row."""
-    return cities.annotate(
-        port_center_count=Coalesce(_published_count_by_city(PortCenter), 0),
-        initiative_count=Coalesce(_published_count_by_city(Initiative), 0),
-    )
+def city_rows(cities: Iterable[PortCity]) -> list[CityRow]:
+    counts = city_record_counts()
+    return [CityRow(city, *counts.get(city.pk, (0, 0))) for city in cities]
 
 
 # --- The network at a glance ------------------------------------------------------------------

@@ -42,14 +42,17 @@ def port_city_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         region = form.cleaned_data["region"]
         country = form.cleaned_data["country"]
-    cities = catalogue_selectors.with_record_counts(
-        selectors.port_cities(region=region, country=country)
-    )
+    cities = selectors.port_cities(region=region, country=country)
     page = Paginator(cities, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "places/port_city_list.html",
-        {"form": form, "page_obj": page, "is_filtered": bool(region or country)},
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": catalogue_selectors.city_rows(page.object_list),
+            "is_filtered": bool(region or country),
+        },
     )
 
 

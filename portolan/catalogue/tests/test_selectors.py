@@ -146,7 +146,7 @@ def test_port_center_page_filters_by_status_and_country():
 
 
 @pytest.mark.django_db
-def test_with_record_counts_counts_published_records_per_city():
+def test_city_rows_count_published_records_per_city():
     city = PortCityFactory()
     empty = PortCityFactory()
     owner = OrganisationFactory(port_city=city)
@@ -155,8 +155,8 @@ def test_with_record_counts_counts_published_records_per_city():
     InitiativeFactory(organisation=owner, publication_status=PublicationStatus.DRAFT)
 
     counted = {
-        c.pk: (c.port_center_count, c.initiative_count)
-        for c in selectors.with_record_counts(PortCity.objects.all())
+        row.city.pk: (row.port_centers, row.initiatives)
+        for row in selectors.city_rows(PortCity.objects.all())
     }
 
     assert counted[city.pk] == (1, 2)
