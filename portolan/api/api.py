@@ -3,6 +3,8 @@ at /api/openapi.json, resources under /api/v1/). Add a resource with `api.add_ro
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from . import errors
@@ -25,7 +27,24 @@ the shared vocabularies (Agenda 2030 goals, charter missions, themes, audiences)
 * Every error is JSON: `{"detail": "...", "errors": [{"field", "location", "message"}]}`.
 """
 
-api = NinjaAPI(
+
+class PortolanAPI(NinjaAPI):
+    """Builds the OpenAPI document once per process: it only changes with the code, and
+    generating it costs far more than serving it."""
+
+    _schema_cache: dict[str, Any]
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        cache = self.__dict__.setdefault("_schema_cache", {})
+        key = f"{path_prefix}|{sorted((path_params or {}).items())}"
+        if key not in cache:
+            cache[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return cache[key]
+
+
+api = PortolanAPI(
     title="Portolan API",
     version="1",
     description=DESCRIPTION,

@@ -35,14 +35,13 @@ def token_list(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, message)
         if new_secret is None:
             status = 400
-    response = render(
+    # never_cache marks the page no-store: the one-time secret must not be kept by any cache.
+    return render(
         request,
         "api/tokens.html",
         {"form": form, "tokens": tokens.tokens_of(request.user), "new_secret": new_secret},
         status=status,
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required
