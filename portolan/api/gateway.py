@@ -154,5 +154,29 @@ def wrap_patterns(
     return patterns
 
 
+def index(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """/api/ and /api/v1/: where to start."""
+    base = request.build_absolute_uri("/api/")
+    resources = [
+        "port-cities",
+        "organisations",
+        "port-centers",
+        "initiatives",
+        "goals",
+        "missions",
+        "themes",
+        "audiences",
+    ]
+    return JsonResponse(
+        {
+            "name": "Portolan API",
+            "version": "1",
+            "docs": base + "docs",
+            "openapi": base + "openapi.json",
+            "resources": {name: f"{base}v1/{name}" for name in resources},
+        }
+    )
+
+
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     return error_response(404, _("No API endpoint at this address. See /api/docs."))

@@ -218,3 +218,10 @@ def test_openapi_schema_and_docs_are_served(client):
     paths = schema.json()["paths"]
     assert "/api/v1/initiatives" in paths and "/api/v1/goals" in paths
     assert client.get("/api/docs").status_code == 200
+
+
+def test_api_root_lists_the_resources_and_docs(client):
+    for url in ("/api/", "/api/v1/"):
+        body = client.get(url).json()
+        assert body["docs"].endswith("/api/docs")
+        assert body["resources"]["initiatives"].endswith("/api/v1/initiatives")
