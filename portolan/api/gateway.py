@@ -122,6 +122,24 @@ def gateway(view: View) -> View:
 
 
 def _call(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return _json_405(_call_view(view, request, *args, **kwargs))
+
+
+def _json_405(response: HttpResponse) -> HttpResponse:
+    """ninja answers a wrong method with a plain-text 405; clients expect JSON from us."""
+    if response.status_code != 405 or response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        return response
+    allowed = response.get("Allow", "")
+    json_response = error_response(
+        405, _("Method not allowed here. Allowed: %(methods)s.") % {"methods": allowed}
+    )
+    json_response["Allow"] = allowed
+    return json_response
+
+
+def _call_view(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     if request.method != "HEAD":
         return view(request, *args, **kwargs)
     # HEAD is GET without a body: same headers (ETag, Content-Length) so clients can probe.

@@ -181,3 +181,10 @@ def test_nul_characters_in_query_are_refused(client):
     response = client.get("/api/v1/initiatives?q=a%00b")
     assert response.status_code == 400
     assert "NUL" in response.json()["detail"]
+
+
+def test_wrong_method_answers_405_in_json_with_allow(client):
+    response = client.delete("/api/v1/goals")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert "Method not allowed" in response.json()["detail"]
