@@ -586,3 +586,34 @@ def test_port_center_model_point_falls_back_to_the_city():
     city = PortCityFactory(latitude=1.5, longitude=2.5)
     port_center = PortCenterFactory(organisation__port_city=city)
     assert PortCenter.objects.get(pk=port_center.pk).point == (1.5, 2.5)
+
+
+@pytest.mark.django_db
+def test_owner_gets_edit_and_history_links_visitors_do_not(client):
+    membership = MembershipFactory()
+    initiative = InitiativeFactory(organisation=membership.organisation, slug="quay-days")
+    edit_link = 'href="/en/catalogue/editor/initiatives/quay-days/edit/"'
+
+    assert edit_link not in client.get(initiative.get_absolute_url()).content.decode()
+
+    client.force_login(membership.user)
+    html = client.get(initiative.get_absolute_url()).content.decode()
+    assert edit_link in html
+    assert 'href="/en/catalogue/editor/initiatives/quay-days/history/"' in html
+
+
+@pytest.mark.django_db
+def test_port_center_owner_gets_an_edit_link(client):
+    membership = MembershipFactory()
+    port_center = PortCenterFactory(organisation=membership.organisation, slug="lillo")
+    client.force_login(membership.user)
+    html = client.get(port_center.get_absolute_url()).content.decode()
+    assert 'href="/en/catalogue/editor/port-centers/lillo/edit/"' in html
+
+
+@pytest.mark.django_db
+def test_initiative_themes_and_goals_link_to_a_filtered_search(client, rich_initiative):
+    html = client.get(rich_initiative.get_absolute_url()).content.decode()
+    assert 'href="/en/search/?type=initiative&amp;theme=education"' in html
+    assert 'href="/en/search/?type=initiative&amp;goal=8"' in html
+    assert 'href="/en/search/?type=initiative&amp;audience=schools"' in html
