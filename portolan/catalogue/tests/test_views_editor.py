@@ -469,3 +469,51 @@ def test_every_form_field_is_shown_in_a_section(form_class):
     shown = {bf.name for _legend, fields in form.fieldsets() for bf in fields}
     translations = {bf.name for pair in getattr(form, "translation_fields", list)() for bf in pair}
     assert shown | translations == set(form.fields)
+
+
+def test_history_page_query_count_is_constant(member_client, member, django_assert_num_queries):
+    record = services.initiative_create(
+        actor=member.user,
+        organisation=member.organisation,
+        data={"title": "Versions", "summary": "Summary."},
+    )
+    for year in range(2001, 2011):
+        services.initiative_update(actor=member.user, initiative=record, data={"end_year": year})
+    url = reverse("catalogue:history", kwargs={"kind": "initiatives", "slug": record.slug})
+    member_client.get(url)
+    with django_assert_num_queries(6):
+        response = member_client.get(url)
+    assert len(response.context["entries"]) == 11
+    assert "2010" in response.content.decode()
+
+
+def test_rejected_record_cannot_be_changed_by_its_members(member_client, member):
+    record = InitiativeFactory(
+        organisation=member.organisation, publication_status=PublicationStatus.REJECTED
+    )
+    url = reverse("catalogue:initiative_edit", kwargs={"slug": record.slug})
+    page = member_client.get(url).content.decode()
+    assert "can no longer be changed" in page
+    assert 'value="save"' not in page
+    response = member_client.post(url, _initiative_post(member, title="Second try"))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    record.refresh_from_db()
+    assert record.title != "Second try"
+
+
+def test_unknown_kind_and_bad_history_id_are_clean_errors(staff_client):
+    record = InitiativeFactory()
+    assert staff_client.get("/en/catalogue/editor/widgets/x/history/").status_code == 404
+    restore = reverse(
+        "catalogue:history_restore",
+        kwargs={"kind": "initiatives", "slug": record.slug, "history_id": 999999999},
+    )
+    response = staff_client.post(restore)
+    assert response.status_code == 302
+    moderate = reverse("catalogue:moderate", kwargs={"kind": "initiatives", "slug": record.slug})
+    assert staff_client.post(moderate, {"action": "explode"}).status_code == 302
+    upload = reverse(
+        "catalogue:attachment_upload", kwargs={"kind": "initiatives", "slug": record.slug}
+    )
+    assert staff_client.post(upload, {"title": "No file", "kind": "image"}).status_code == 400
