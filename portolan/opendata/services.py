@@ -62,10 +62,43 @@ def _record(
     )
 
 
+_RECORD_TYPES = {
+    importing.ORGANISATIONS: "organisation",
+    importing.PORT_CENTERS: "port_center",
+    importing.INITIATIVES: "initiative",
+}
+
+
+def _reindex(kind: str, plan: importing.ImportPlan) -> None:
+    """Bulk writes send no signals, so search (and with it exports and feeds) is brought in
+    step here, inside the import's transaction: one reindex call per record type."""
+    from portolan.search import services as search_services
+
+    ids = importing.written_ids(plan)
+    if not ids:
+        return
+    record_type = _RECORD_TYPES[kind]
+    search_services.reindex(record_type=record_type, ids=ids)
+    if kind == importing.ORGANISATIONS:
+        # Documents of other records show their organisation's name.
+        related: dict[str, set[int]] = {}
+        updated = [
+            r.instance.pk
+            for r in plan.rows
+            if r.action == importing.UPDATE and r.instance is not None
+        ]
+        for org_id in updated:
+            for other_type, other_ids in search_services.indexed_refs(
+                organisation_id=org_id
+            ).items():
+                if other_type != record_type:
+                    related.setdefault(other_type, set()).update(other_ids)
+        for other_type, linked_ids in related.items():
+            search_services.reindex(record_type=other_type, ids=linked_ids)
+
+
 def import_file(*, kind: str, filename: str, data: bytes, user: User | None) -> ImportOutput:
     """The real import: all rows in one transaction, or nothing when any row has an error.
-    Records are saved one by one (not in bulk) so history and the search index's signals see
-    every change.
 
     `user` is the staff member (None only from the command line without --user); it is written
     on every history row and on the ImportRun summary."""
@@ -89,6 +122,7 @@ def import_file(*, kind: str, filename: str, data: bytes, user: User | None) -> 
                 plan=plan,
                 outcome=ImportOutcome.COMMITTED,
             )
+            _reindex(kind, plan)
     except importing.ImportRejected as exc:
         run = _record(
             kind=kind,

@@ -2,6 +2,7 @@
 the command."""
 
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -108,22 +109,43 @@ def test_one_bad_row_rolls_back_the_whole_file_and_every_error_is_listed(havre, 
 
 
 def test_database_failure_in_the_middle_keeps_nothing(havre, staff, monkeypatch):
-    calls = {"n": 0}
-    original = Organisation.save
+    from django.db import IntegrityError
 
-    def failing_save(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            from django.db import IntegrityError
+    def failing_relations(*args, **kwargs):
+        raise IntegrityError("simulated failure after the records were written")
 
-            raise IntegrityError("simulated")
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Organisation, "save", failing_save)
+    monkeypatch.setattr(importing, "_write_relations", failing_relations)
     output = run("organisations", ORGS_CSV, user=staff)
     assert output.file_error
     assert Organisation.objects.count() == 0
     assert Organisation.history.count() == 0
+    assert ImportRun.objects.count() == 0
+
+
+def test_commit_costs_a_constant_number_of_queries(havre, staff, django_assert_max_num_queries):
+    OrganisationFactory(slug="owner", port_city=havre)
+    header = "external_id,title,summary,organisation,port_city,themes,goals,audiences\n"
+    rows = "".join(
+        f"I-{n},Title {n},Summary,owner,le-havre,education;heritage,1;6,schools\n"
+        for n in range(80)
+    )
+    with django_assert_max_num_queries(50):  # 80 rows: far fewer queries than rows
+        output = run("initiatives", header + rows, user=staff)
+    assert output.ok
+    assert Initiative.objects.count() == 80
+    assert Initiative.history.filter(history_user=staff).count() == 80
+    assert Initiative.themes.through.objects.count() == 160
+
+
+def test_imported_records_are_searchable_at_once(client, havre, staff):
+    OrganisationFactory(slug="owner", port_city=havre)
+    text = (
+        "external_id,title,summary,organisation,port_city\nI-1,Lighthouse tours,S,owner,le-havre\n"
+    )
+    run("initiatives", text, user=staff)
+    response = client.get("/en/open-data/export.json?q=lighthouse")
+    data = json.loads(b"".join(response.streaming_content))
+    assert [r["name"] for r in data["records"]] == ["Lighthouse tours"]
 
 
 @pytest.mark.parametrize(
