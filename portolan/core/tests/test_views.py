@@ -197,3 +197,26 @@ def test_not_found_page_still_renders_when_the_database_is_down(client, monkeypa
     html = response.content.decode()
     assert "Page not found" in html
     assert "Sign out" not in html
+
+
+@pytest.mark.django_db
+def test_home_without_port_centers_says_so_instead_of_an_empty_map(client):
+    html = client.get("/en/").content.decode()
+    assert "No places with coordinates yet." in html
+    assert 'id="home-map-data"' not in html
+
+
+@pytest.mark.django_db
+def test_home_map_fallback_lists_fifty_places_and_links_to_the_rest(client):
+    owner = OrganisationFactory()
+    PortCenterFactory.create_batch(55, organisation=owner)
+    html = client.get("/en/").content.decode()
+    fallback = html.split('class="map__list"')[1].split("</ul>")[0]
+    assert fallback.count("<li>") == 50
+    assert "See all 55 of them" in html
+    points = json.loads(
+        re.search(r'<script id="home-map-data" type="application/json">(.*?)</script>', html).group(
+            1
+        )
+    )
+    assert len(points) == 55
