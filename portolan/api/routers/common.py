@@ -57,7 +57,7 @@ class Ranked:
     one page is loaded."""
 
     def __init__(self, qs: QuerySet[Any], ordered_ids: list[int]) -> None:
-        allowed = set(qs.values_list("pk", flat=True))
+        allowed = set(qs.values_list("pk", flat=True).order_by())
         self.qs = qs
         self.ids = [pk for pk in dict.fromkeys(ordered_ids) if pk in allowed]
 
@@ -80,6 +80,9 @@ def list_page(
 ) -> dict[str, Any]:
     """A page of `qs`; with `ordered_ids` (full-text matches in rank order) only those records,
     in that order."""
+    if ordered_ids is not None:
+        # Never scan the whole table: only the (bounded) full-text matches are candidates.
+        qs = qs.filter(pk__in=ordered_ids)
     mark_last_modified(request, last_modified(qs))
     source: QuerySet[Any] | Ranked = qs if ordered_ids is None else Ranked(qs, ordered_ids)
     return paginate(request, source, paging)

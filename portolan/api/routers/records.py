@@ -3,11 +3,13 @@ filters, ordering, and the owner organisation of a new record."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portolan.accounts.models import Organisation
@@ -46,8 +48,15 @@ def catalogue_filters(filters: RecordFilters) -> selectors_api.RecordFilters:
         publication_status=values["publication_status"],
         year_from=filters.year_from,
         year_to=filters.year_to,
-        updated_since=filters.updated_since,
+        updated_since=_aware(filters.updated_since),
     )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time without a zone is read as UTC (the API's documented zone)."""
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, UTC)
 
 
 def record_list(

@@ -225,3 +225,27 @@ def test_api_root_lists_the_resources_and_docs(client):
         body = client.get(url).json()
         assert body["docs"].endswith("/api/docs")
         assert body["resources"]["initiatives"].endswith("/api/v1/initiatives")
+
+
+def test_updated_since_keeps_only_recent_changes(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = InitiativeFactory()
+    type(old).objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=30))
+    recent = InitiativeFactory()
+    since = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    assert _slugs(client.get(f"/api/v1/initiatives?updated_since={since}")) == [recent.slug]
+    assert _slugs(client.get(f"/api/v1/initiatives?updated_since={since}Z")) == [recent.slug]
+
+
+def test_organisation_and_port_city_lists_cost_a_constant_number_of_queries(
+    client, django_assert_num_queries
+):
+    OrganisationFactory.create_batch(4)
+    # last-modified, count, page (port city joined)
+    with django_assert_num_queries(3):
+        client.get("/api/v1/organisations")
+    with django_assert_num_queries(3):
+        client.get("/api/v1/port-cities")
