@@ -617,3 +617,22 @@ def test_initiative_themes_and_goals_link_to_a_filtered_search(client, rich_init
     assert 'href="/en/search/?type=initiative&amp;theme=education"' in html
     assert 'href="/en/search/?type=initiative&amp;goal=8"' in html
     assert 'href="/en/search/?type=initiative&amp;audience=schools"' in html
+
+
+@pytest.mark.django_db
+def test_drafts_shown_to_owners_are_kept_out_of_search_engines(client):
+    membership = MembershipFactory()
+    draft = InitiativeFactory(
+        organisation=membership.organisation, publication_status=PublicationStatus.DRAFT
+    )
+    client.force_login(membership.user)
+    assert (
+        '<meta name="robots" content="noindex">'
+        in client.get(draft.get_absolute_url()).content.decode()
+    )
+    draft.publication_status = PublicationStatus.PUBLISHED
+    draft.save()
+    assert (
+        '<meta name="robots" content="noindex">'
+        not in client.get(draft.get_absolute_url()).content.decode()
+    )
