@@ -189,3 +189,27 @@ def test_token_cannot_update_another_organisations_port_center(client):
 def test_unknown_record_on_write_is_404(client):
     _user, _org, headers = member_with_token()
     assert _patch(client, "/api/v1/initiatives/987654", {"title": "x"}, headers).status_code == 404
+
+
+def test_member_adds_translations_of_title_and_summary(client):
+    _user, organisation, headers = member_with_token()
+    record = InitiativeFactory(
+        organisation=organisation, publication_status=DRAFT, published_at=None
+    )
+    response = _patch(
+        client,
+        f"/api/v1/initiatives/{record.pk}",
+        {"translations": [{"language": "fr", "title": "Titre", "summary": "Résumé"}]},
+        headers,
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["translations"] == [
+        {"language": "fr", "title": "Titre", "summary": "Résumé"}
+    ]
+    bad = _patch(
+        client,
+        f"/api/v1/initiatives/{record.pk}",
+        {"translations": [{"language": "xx", "title": "T", "summary": "S"}]},
+        headers,
+    )
+    assert bad.status_code == 422
