@@ -172,6 +172,24 @@ def start_server(
     raise RuntimeError("gunicorn did not answer /healthz/ within 60 s")
 
 
+def server_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
+    """CPU time (user + system) of the gunicorn master and its workers so far. Dividing it by the
+    request count gives a cost per request that other load on the machine does not inflate."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [server.pid]
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def endpoint_urls(slugs: list[str]) -> dict[str, list[str]]:
     rng = random.Random(11)
     searches, maps = [], []
@@ -289,8 +307,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per endpoint")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--processes", type=int, default=2, help="load generator processes")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=1, help=">1 uses gthread workers")
+    # 2 cores: 3 gthread workers x 2 threads measured best on this machine (docs/performance.md).
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help=">1 uses gthread workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--endpoints", default="floor,home,search,initiative,map")
     parser.add_argument("--reuse", action="store_true", help="keep an already built database")
@@ -318,9 +337,11 @@ def main() -> int:
         server = start_server(env, args.port, args.workers, args.threads)
         results: list[EndpointResult] = []
         statuses: dict[str, dict[int, int]] = {}
+        cpu_ms: dict[str, float] = {}
         try:
             for name in [e.strip() for e in args.endpoints.split(",") if e.strip()]:
                 log(f"{db}: {name} for {args.warmup:.0f}+{args.duration:.0f} s")
+                cpu_before = server_cpu_seconds(server)
                 result, seen = drive(
                     args.port,
                     name,
@@ -332,13 +353,26 @@ def main() -> int:
                 )
                 results.append(result)
                 statuses[name] = seen
-                log(f"{db}: {name}: {result.rps} req/s, p95 {result.p95_ms} ms, statuses {seen}")
+                total_requests = sum(seen.values()) or 1
+                # Includes the warm-up requests, which are not in `seen`: an upper bound.
+                cpu_ms[name] = round(
+                    (server_cpu_seconds(server) - cpu_before) * 1000 / total_requests, 1
+                )
+                log(
+                    f"{db}: {name}: {result.rps} req/s, p95 {result.p95_ms} ms, "
+                    f"server CPU <= {cpu_ms[name]} ms/request, statuses {seen}, "
+                    f"load average {os.getloadavg()[0]:.1f}"
+                )
         finally:
             server.terminate()
             server.wait(timeout=30)
         results = with_floor_ratios(results)
         verdicts = check_targets(results)
         table = markdown_table(results, title=f"{db}")
+        table += "\n\nServer CPU per request (upper bound, ms): " + ", ".join(
+            f"{k} {v}" for k, v in cpu_ms.items()
+        )
+        table += f"\n\nLoad average after the run: {os.getloadavg()[0]:.1f}"
         print()
         print(table)
         print("\n".join(f"- {v}" for v in verdicts))
@@ -351,6 +385,8 @@ def main() -> int:
             "results": [r.as_dict() for r in results],
             "statuses": {k: {str(s): n for s, n in v.items()} for k, v in statuses.items()},
             "targets": verdicts,
+            "server_cpu_ms_per_request": cpu_ms,
+            "load_average_after": os.getloadavg(),
         }
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = f"{started_at:%Y%m%dT%H%M%S}"
