@@ -289,6 +289,12 @@ def history_entries(record: Record, *, limit: int = 50) -> list[HistoryEntry]:
     return entries
 
 
+def moderation_log(record: Record, *, limit: int = 50) -> list[ModerationEvent]:
+    return list(
+        record.moderation.select_related("actor").order_by("-created_at", "-id")[:limit]  # type: ignore[union-attr]
+    )
+
+
 def attachment_for_download(user: Any, pk: int) -> Attachment:
     attachment = get_object_or_404(
         Attachment.objects.select_related("initiative", "port_center"), pk=pk

@@ -369,6 +369,7 @@ def history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
             "record": record,
             "kind": kind,
             "entries": entries,
+            "events": selectors_editor.moderation_log(record),
             "can_restore": permissions.can_moderate(request.user),
             "edit_url": _edit_url(record),
         },

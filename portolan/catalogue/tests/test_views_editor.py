@@ -324,6 +324,7 @@ def test_history_page_shows_who_and_what_changed(member_client, member):
     assert response.status_code == 200
     assert "Old title" in html and "New title" in html
     assert str(member.user) in html
+    assert "Moderation log" in html
     assert "Restore this version" not in html  # members cannot restore
 
 
@@ -481,7 +482,7 @@ def test_history_page_query_count_is_constant(member_client, member, django_asse
         services.initiative_update(actor=member.user, initiative=record, data={"end_year": year})
     url = reverse("catalogue:history", kwargs={"kind": "initiatives", "slug": record.slug})
     member_client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = member_client.get(url)
     assert len(response.context["entries"]) == 11
     assert "2010" in response.content.decode()
