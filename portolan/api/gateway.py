@@ -109,11 +109,11 @@ def gateway(view: View) -> View:
         else:
             response = _screen(request) or _call(view, request, *args, **kwargs)
 
-        response["RateLimit-Limit"] = str(verdict.limit)
-        response["RateLimit-Remaining"] = str(verdict.remaining)
         if method in READ_METHODS:
             response = caching.finalize(request, response, private=token is not None)
             _cors(response)
+        response["RateLimit-Limit"] = str(verdict.limit)
+        response["RateLimit-Remaining"] = str(verdict.remaining)
         if method == "HEAD":
             response = _without_body(response)
         return response

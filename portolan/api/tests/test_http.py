@@ -21,6 +21,7 @@ def test_etag_lets_a_client_revalidate_with_304(client):
     assert again.content == b""
     assert again["ETag"] == etag
     assert again["Access-Control-Allow-Origin"] == "*"
+    assert again["RateLimit-Remaining"]
     InitiativeFactory()
     changed = client.get("/api/v1/initiatives", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
