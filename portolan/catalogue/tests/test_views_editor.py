@@ -518,3 +518,16 @@ def test_unknown_kind_and_bad_history_id_are_clean_errors(staff_client):
         "catalogue:attachment_upload", kwargs={"kind": "initiatives", "slug": record.slug}
     )
     assert staff_client.post(upload, {"title": "No file", "kind": "image"}).status_code == 400
+
+
+def test_edit_page_query_count_is_constant(member_client, member, django_assert_max_num_queries):
+    record = InitiativeFactory(
+        organisation=member.organisation, publication_status=PublicationStatus.DRAFT
+    )
+    for _ in range(5):
+        InitiativeFactory()  # more organisations and port cities in the choices
+    url = reverse("catalogue:initiative_edit", kwargs={"slug": record.slug})
+    member_client.get(url)
+    with django_assert_max_num_queries(16):
+        response = member_client.get(url)
+    assert response.status_code == 200
