@@ -531,3 +531,46 @@ def test_edit_page_query_count_is_constant(member_client, member, django_assert_
     with django_assert_max_num_queries(16):
         response = member_client.get(url)
     assert response.status_code == 200
+
+
+NASTY = ["\x00", "x" * 5000, "<script>alert(1)</script>", "١٢٣", "🚢" * 50, "-1", "1e999", "[]"]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_nasty_values_never_cause_a_server_error(member, value):
+    client = Client(raise_request_exception=False)
+    client.force_login(member.user)
+    record = InitiativeFactory(
+        organisation=member.organisation, publication_status=PublicationStatus.DRAFT
+    )
+    center = PortCenterFactory(
+        organisation=member.organisation, publication_status=PublicationStatus.DRAFT
+    )
+    initiative_fields = list(_initiative_post(member))
+    center_fields = ["name", "port_city", "offers", "latitude", "longitude", "surface_m2"]
+    posts = [
+        (reverse("catalogue:initiative_create"), initiative_fields),
+        (reverse("catalogue:initiative_edit", kwargs={"slug": record.slug}), initiative_fields),
+        (reverse("catalogue:port_center_create"), center_fields),
+        (reverse("catalogue:port_center_edit", kwargs={"slug": center.slug}), center_fields),
+        (
+            reverse(
+                "catalogue:attachment_upload", kwargs={"kind": "initiatives", "slug": record.slug}
+            ),
+            ["title", "kind", "file"],
+        ),
+    ]
+    for url, fields in posts:
+        response = client.post(url, dict.fromkeys(fields, value))
+        assert response.status_code < 500, (url, response.status_code)
+    for url in (
+        reverse("catalogue:dashboard") + "?page=" + value[:100] + "&status=" + value[:100],
+        reverse("accounts:profile"),
+    ):
+        assert client.get(url).status_code < 500
+    response = client.post(
+        reverse("accounts:profile"), {"full_name": value, "preferred_language": value}
+    )
+    assert response.status_code < 500
+    response = Client().post(reverse("accounts:login"), {"username": value, "password": value})
+    assert response.status_code < 500
