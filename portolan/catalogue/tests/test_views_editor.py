@@ -574,3 +574,32 @@ def test_nasty_values_never_cause_a_server_error(member, value):
     assert response.status_code < 500
     response = Client().post(reverse("accounts:login"), {"username": value, "password": value})
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_editor_pages_render_in_every_language(client, member, language):
+    from django.utils import translation
+
+    staff = StaffFactory()
+    MembershipFactory(user=staff, organisation=member.organisation)
+    client.force_login(staff)
+    record = InitiativeFactory(
+        organisation=member.organisation, publication_status=PublicationStatus.SUBMITTED
+    )
+    with translation.override(language):
+        urls = [
+            reverse("catalogue:dashboard"),
+            reverse("catalogue:initiative_create"),
+            reverse("catalogue:port_center_create"),
+            reverse("catalogue:initiative_edit", kwargs={"slug": record.slug}),
+            reverse("catalogue:history", kwargs={"kind": "initiatives", "slug": record.slug}),
+            reverse("catalogue:moderation"),
+            reverse("catalogue:staff_dashboard"),
+            reverse("accounts:profile"),
+            reverse("accounts:password_change"),
+        ]
+    for url in urls:
+        assert url.startswith(f"/{language}/")
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'lang="{language}"' in response.content.decode()
