@@ -94,11 +94,10 @@ def _row(record: catalogue.IndexedRecord, doc_id: int) -> list[Any]:
     ]
 
 
-def _terms(record: catalogue.IndexedRecord) -> set[str]:
-    title, summary, _ = _texts(record)
+def _terms(tokens: list[str]) -> set[str]:
     return {
         token
-        for token in text.tokenize(f"{title}\n{summary}")
+        for token in set(tokens)
         if MIN_TERM_CHARS <= len(token) <= MAX_TERM_CHARS and not token.isdigit()
     }
 
@@ -123,28 +122,34 @@ def _write(cursor: Any, records: Sequence[catalogue.IndexedRecord]) -> set[str]:
     ids = _allocate_ids(cursor, len(records))
     rows = [_row(record, doc_id) for record, doc_id in zip(records, ids, strict=True)]
     terms: set[str] = set()
+    tokenized = []
     for record in records:
-        terms |= _terms(record)
+        title, summary, body = (text.tokenize(value) for value in _texts(record))
+        terms |= _terms(title + summary)
+        tokenized.append((title, summary, body))
     columns = list(_DOC_COLUMNS)
     placeholders = ["%s"] * len(columns)
     if connection.vendor == "postgresql":
         placeholders[columns.index("translations")] = "CAST(%s AS jsonb)"
         columns.append("search_vector")
-        placeholders.append("CAST(%s AS tsvector)")
-        for row, record in zip(rows, records, strict=True):
-            title, summary, body = _texts(record)
-            row.append(text.tsvector([("A", title), ("B", summary), ("D", body)]))
+        # PostgreSQL's parser (in C) positions the already normalised forms; 'simple' adds no
+        # stemming of its own, so the lexemes are exactly the forms Python made.
+        placeholders.append(
+            "setweight(to_tsvector('simple', %s), 'A') || "
+            "setweight(to_tsvector('simple', %s), 'B') || "
+            "setweight(to_tsvector('simple', %s), 'D')"
+        )
+        for row, (title, summary, body) in zip(rows, tokenized, strict=True):
+            row.extend((text.tokens_text(title), text.tokens_text(summary), text.tokens_text(body)))
     cursor.executemany(
         f"INSERT INTO {DOC_TABLE} ({', '.join(columns)}) VALUES ({', '.join(placeholders)})",  # noqa: S608
         rows,
     )
     if connection.vendor == "sqlite":
-        fts_rows = []
-        for doc_id, record in zip(ids, records, strict=True):
-            title, summary, body = _texts(record)
-            fts_rows.append(
-                (doc_id, text.index_text(title), text.index_text(summary), text.index_text(body))
-            )
+        fts_rows = [
+            (doc_id, text.tokens_text(title), text.tokens_text(summary), text.tokens_text(body))
+            for doc_id, (title, summary, body) in zip(ids, tokenized, strict=True)
+        ]
         cursor.executemany(
             f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
             fts_rows,
@@ -255,6 +260,4 @@ def rebuild_index(*, record_types: Sequence[str] | None = None) -> int:
                 terms |= _write(cursor, batch)
                 count += len(batch)
         _store_terms(cursor, terms)
-        if connection.vendor == "sqlite":
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
     return count

@@ -24,6 +24,7 @@ MIN_STEM_CHARS = 3
 # Letters and digits; "_" is excluded so the tokenisation matches SQLite's unicode61 tokenizer.
 _WORD_RE = re.compile(r"[^\W_]+")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _LIGATURES = str.maketrans(
     {"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "ð": "d", "þ": "th"}
 )
@@ -47,18 +48,20 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 def clean_input(value: str) -> str:
     """Drop NUL and other control characters and lone surrogates that databases refuse."""
     value = _CONTROL_RE.sub(" ", value)
-    return value.encode("utf-8", "ignore").decode("utf-8") if _has_surrogates(value) else value
-
-
-def _has_surrogates(value: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in value)
+    return _SURROGATE_RE.sub("", value)
 
 
 @lru_cache(maxsize=200_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """A casefolded non-ASCII word without accents (it may split, e.g. around a mark)."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_LIGATURES))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
+    return tuple(token[:MAX_TOKEN_CHARS] for token in _WORD_RE.findall(stripped))
+
+
 def normalise_word(word: str) -> str:
-    word = word.casefold().translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
+    word = word.casefold()
+    return word if word.isascii() else " ".join(_word_tokens(word))
 
 
 def normalise(value: str) -> str:
@@ -67,12 +70,22 @@ def normalise(value: str) -> str:
 
 
 def tokenize(value: str) -> list[str]:
-    """Normalised words of a string, in order."""
-    out: list[str] = []
-    for match in _WORD_RE.finditer(clean_input(value)):
-        for token in _WORD_RE.findall(normalise_word(match.group())):
-            out.append(token[:MAX_TOKEN_CHARS])
-    return out
+    """Normalised words of a string, in order. Runs over every indexed text, so it stays in C
+    as much as possible: only words with non-ASCII letters go through Python (cached).
+    Control characters and lone surrogates are not word characters, so they simply vanish."""
+    value = value.casefold()
+    words = _WORD_RE.findall(value)
+    if not value.isascii():
+        out: list[str] = []
+        for word in words:
+            if word.isascii():
+                out.append(word)
+            else:
+                out.extend(_word_tokens(word))
+        words = out
+    if words and len(max(words, key=len)) > MAX_TOKEN_CHARS:
+        return [word[:MAX_TOKEN_CHARS] for word in words]
+    return words
 
 
 @lru_cache(maxsize=200_000)
@@ -88,14 +101,20 @@ def forms(token: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def index_terms(value: str) -> list[list[str]]:
-    """For each word of a text, the forms to index at that position."""
-    return [list(forms(token)) for token in tokenize(value)]
+@lru_cache(maxsize=200_000)
+def _forms_text(token: str) -> str:
+    return " ".join(forms(token))
 
 
 def index_text(value: str) -> str:
     """The text as indexed: every form of every word, separated by spaces."""
-    return " ".join(form for token in tokenize(value) for form in forms(token))
+    return tokens_text(tokenize(value))
+
+
+def tokens_text(tokens: list[str]) -> str:
+    """Every form of every token, space-separated: what SQLite's FTS5 table stores and what
+    PostgreSQL turns into a tsvector with the 'simple' configuration (no further stemming)."""
+    return " ".join(map(_forms_text, tokens))
 
 
 def query_groups(query: str) -> list[tuple[str, ...]]:
@@ -141,22 +160,6 @@ def tsquery(groups: list[tuple[str, ...]]) -> str:
 
 def _ts_quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def tsvector(weighted_texts: Iterable[tuple[str, str]], *, max_positions: int = 8) -> str:
-    """A PostgreSQL tsvector literal from (weight letter, text) pairs, positions counted across
-    all texts so cover-density ranking sees which words stand close together."""
-    positions: dict[str, list[str]] = {}
-    position = 0
-    for weight, value in weighted_texts:
-        for token_forms in index_terms(value):
-            position = min(position + 1, 16383)
-            for form in token_forms:
-                spots = positions.setdefault(form, [])
-                if len(spots) < max_positions:
-                    spots.append(f"{position}{weight}")
-        position = min(position + 5, 16383)
-    return " ".join(f"{_ts_quote(lexeme)}:{','.join(spots)}" for lexeme, spots in positions.items())
 
 
 def _words(value: str) -> Iterator[tuple[int, int, bool]]:

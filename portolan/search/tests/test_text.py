@@ -100,10 +100,8 @@ def test_tsquery_literal_quotes_every_lexeme():
     assert text.tsquery([("port",), ("genes", "gene")]) == "('port') & ('genes' | 'gene')"
 
 
-def test_tsvector_literal_has_weighted_positions():
-    literal = text.tsvector([("A", "Port city"), ("B", "port")])
-    assert "'port':1A,8B" in literal
-    assert "'city':2A" in literal
+def test_indexed_text_holds_every_form_of_every_word():
+    assert text.index_text("Ports, Gênes") == "ports port genes gene gen"
 
 
 def test_highlight_escapes_html_and_marks_matches():
