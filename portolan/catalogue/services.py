@@ -331,8 +331,11 @@ def _apply_common(
             if isinstance(value, float) and not math.isfinite(value):
                 errors.setdefault(field, []).append(gettext("Enter a finite number."))
                 continue
-            if value is None and not record._meta.get_field(field).null:
+            nullable = record._meta.get_field(field).null
+            if value is None and not nullable:
                 value = ""
+            elif value == "" and nullable:
+                value = None
             setattr(record, field, value)
     if "external_id" in data and "external_id" in allowed:
         external_id = data["external_id"]

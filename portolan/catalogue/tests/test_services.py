@@ -407,3 +407,12 @@ def test_bad_port_center_input_is_a_validation_error(member, data):
     record = PortCenterFactory(organisation=member.organisation, publication_status="draft")
     with pytest.raises(ValidationError):
         services.port_center_update(actor=member.user, port_center=record, data=data)
+
+
+def test_empty_string_clears_an_optional_number(member):
+    record = PortCenterFactory(
+        organisation=member.organisation, publication_status="draft", opening_year=2009
+    )
+    services.port_center_update(actor=member.user, port_center=record, data={"opening_year": ""})
+    record.refresh_from_db()
+    assert record.opening_year is None
