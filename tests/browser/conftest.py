@@ -108,14 +108,15 @@ def sign_in(pg, email: str, password: str = "correct-horse-battery") -> None:
     pg.goto("/en/accounts/login/")
     pg.fill("input[name=username]", email)
     pg.fill("input[name=password]", password)
-    pg.locator("main form button[type=submit]").click()
-    pg.wait_for_load_state()
+    with pg.expect_navigation():
+        pg.locator("main form button[type=submit]").click()
     assert "/accounts/login/" not in pg.url, f"sign-in failed for {email}"
 
 
 def sign_out(pg) -> None:
-    pg.locator(".account-nav form button[type=submit]").click()
-    pg.wait_for_load_state()
+    with pg.expect_navigation():
+        pg.locator(".account-nav form button[type=submit]").click()
+    assert pg.locator(".account-nav a", has_text="Sign in").count() == 1
 
 
 def screenshot(pg, name: str) -> None:

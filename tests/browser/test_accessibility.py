@@ -68,8 +68,8 @@ def test_editor_pages_are_accessible_and_error_free(page, catalogue):
     # A form sent back with errors must say so accessibly too.
     page.goto("/en/catalogue/editor/initiatives/new/")
     page.fill("#id_title", "")
-    page.get_by_role("button", name="Save as draft").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save as draft").click()
     assert page.locator(".form-errors").count() == 1
     screenshot(page, "editor-form-errors")
     problems += [f"form with errors: {v}" for v in serious_violations(page)]

@@ -34,8 +34,8 @@ def test_editor_submits_staff_approve_and_visitors_find_the_initiative(page, cat
     page.fill("#id_title", TITLE)
     page.fill("#id_summary", "Young people meet the port's employers and try the trades for a day.")
     page.fill("#id_start_year", "2024")
-    page.get_by_role("button", name="Save as draft").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save as draft").click()
     assert page.locator(".form-errors").count() == 0, page.locator("main").inner_text()
     assert dashboard_status(page, TITLE) == "Draft"
 
@@ -45,8 +45,8 @@ def test_editor_submits_staff_approve_and_visitors_find_the_initiative(page, cat
 
     page.goto("/en/catalogue/dashboard/")
     row = page.locator("table.records-table tbody tr", has=page.locator("th", has_text=TITLE))
-    row.get_by_role("button", name=re.compile("Submit for review")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        row.get_by_role("button", name=re.compile("Submit for review")).click()
     assert dashboard_status(page, TITLE) == "Submitted"
     screenshot(page, "editor-dashboard-submitted")
     sign_out(page)
@@ -55,8 +55,8 @@ def test_editor_submits_staff_approve_and_visitors_find_the_initiative(page, cat
     page.goto("/en/catalogue/staff/moderation/")
     item = page.locator("article.moderation-item", has=page.locator("h2", has_text=TITLE))
     assert item.count() == 1
-    item.get_by_role("button", name="Approve and publish").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        item.get_by_role("button", name="Approve and publish").click()
     assert page.locator("article.moderation-item", has_text=TITLE).count() == 0
     sign_out(page)
 
