@@ -142,7 +142,7 @@ def initiative_data(initiative: Any) -> dict[str, Any]:
         "datePublished": initiative.published_at.date().isoformat()
         if initiative.published_at
         else "",
-        "dateModified": initiative.last_reviewed.isoformat() if initiative.last_reviewed else "",
+        "dateModified": initiative.updated_at.date().isoformat() if initiative.updated_at else "",
         "image": first_image_url(initiative),
         "sameAs": list(initiative.link_list),
     }
