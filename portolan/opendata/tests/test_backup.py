@@ -188,3 +188,13 @@ def test_restore_of_a_corrupt_backup_writes_nothing(tmp_path, rich_data):
         call_command("restore_data", str(path), stdout=io.StringIO())
     assert User.objects.count() == 0
     assert Initiative.objects.count() == 0
+
+
+def test_backup_queries_do_not_grow_with_the_number_of_records(
+    tmp_path, rich_data, django_assert_max_num_queries
+):
+    for _n in range(30):
+        initiative = InitiativeFactory()
+        initiative.themes.add(Theme.objects.first())
+    with django_assert_max_num_queries(60):
+        call_command("backup_data", str(tmp_path / "b.json"), stdout=io.StringIO())
