@@ -25,6 +25,8 @@ CITY_LIST_LIMIT = 20
 MAP_POINT_LIMIT = 1000
 HOME_STATS_CACHE_KEY = "catalogue:home-stats:v1"
 HOME_STATS_SECONDS = 60
+HOME_RECORDS_CACHE_KEY = "catalogue:home-records:v1"
+RELATED_CACHE_SECONDS = 120
 CITY_COUNTS_CACHE_KEY = "catalogue:city-counts:v1"
 CITY_COUNTS_SECONDS = 300
 # "Same themes" looks at this many of the newest records sharing a theme: bounded work even
@@ -167,6 +169,18 @@ class InitiativeRelated:
 
 
 def initiative_related(initiative: Initiative) -> InitiativeRelated:
+    """Cached briefly per record version: these lists are a convenience, and three fewer
+    queries per view matter on the busiest page."""
+    stamp = f"{initiative.updated_at.timestamp():.6f}" if initiative.updated_at else "0"
+    key = f"catalogue:initiative-related:v1:{initiative.pk}:{stamp}"
+    related = cache.get(key)
+    if related is None:
+        related = _initiative_related(initiative)
+        cache.set(key, related, RELATED_CACHE_SECONDS)
+    return related
+
+
+def _initiative_related(initiative: Initiative) -> InitiativeRelated:
     same_city = list(
         _initiative_cards()
         .filter(port_city_id=initiative.port_city_id)
@@ -214,6 +228,20 @@ def latest_initiatives(limit: int = 6) -> list[Initiative]:
 
 def latest_port_centers(limit: int = 6) -> list[PortCenter]:
     return list(_port_center_cards().order_by("-published_at", "-id")[:limit])
+
+
+def home_records() -> dict[str, Any]:
+    """The home page's lists, cached as briefly as its counts (a new record shows within a
+    minute)."""
+    records = cache.get(HOME_RECORDS_CACHE_KEY)
+    if records is None:
+        records = {
+            "latest_initiatives": latest_initiatives(6),
+            "latest_port_centers": latest_port_centers(6),
+            "map_points": port_center_map_points(),
+        }
+        cache.set(HOME_RECORDS_CACHE_KEY, records, HOME_STATS_SECONDS)
+    return records
 
 
 # --- Organisations ----------------------------------------------------------------------------

@@ -20,9 +20,7 @@ def home_context() -> dict[str, Any]:
 
     return {
         "stats": catalogue.network_stats(),
-        "latest_initiatives": catalogue.latest_initiatives(6),
-        "latest_port_centers": catalogue.latest_port_centers(6),
-        "map_points": catalogue.port_center_map_points(),
+        **catalogue.home_records(),
         "port_center_url_prefix": catalogue.port_center_url_prefix(),
         "goals": list(Goal.objects.all()),
     }

@@ -177,3 +177,28 @@ def test_port_city_records_list_published_records_of_the_city():
     assert records.initiatives == [initiative]
     assert records.initiative_count == 1
     assert records.organisations == [owner]
+
+
+@pytest.mark.django_db
+def test_related_lists_are_cached_until_the_record_changes(django_assert_num_queries):
+    city = PortCityFactory()
+    initiative = InitiativeFactory(port_city=city)
+    loaded = selectors.initiative_for_detail(initiative.slug)
+    assert selectors.initiative_related(loaded).same_city == []
+
+    neighbour = InitiativeFactory(port_city=city)
+    with django_assert_num_queries(0):
+        assert selectors.initiative_related(loaded).same_city == []
+
+    initiative.save()  # a new version of the record gets fresh lists
+    reloaded = selectors.initiative_for_detail(initiative.slug)
+    assert selectors.initiative_related(reloaded).same_city == [neighbour]
+
+
+@pytest.mark.django_db
+def test_home_records_are_cached_briefly():
+    assert selectors.home_records()["latest_initiatives"] == []
+    InitiativeFactory()
+    assert selectors.home_records()["latest_initiatives"] == []
+    cache.delete(selectors.HOME_RECORDS_CACHE_KEY)
+    assert len(selectors.home_records()["latest_initiatives"]) == 1
