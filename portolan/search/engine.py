@@ -10,6 +10,7 @@ Vocabulary labels come from one more query, cached."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -55,6 +56,15 @@ FACETS = (
     ("decade", "(d.year / 10) * 10", "years"),
 )
 MULTI_VALUED = {"theme", "goal", "audience"}
+COMBO_FACETS = ("type", "region", "country", "kind", "status", "decade")
+COMBO_COLUMNS = (
+    "d.record_type",
+    "d.region",
+    "d.country",
+    "d.kind",
+    "d.status",
+    "(d.year / 10) * 10",
+)
 _HIT_COLUMNS = (
     "d.record_type, d.record_id, d.slug, d.title, d.summary, d.translations, d.language, "
     "d.place, d.country, d.status, d.year, d.published_at, d.latitude, d.longitude"
@@ -154,17 +164,24 @@ def _count_rows(params: SearchParams, sql: _Sql) -> list[tuple[str, Any, int]]:
         )
         source = "m d"
     branches = []
+    # Facets without a selection share one GROUP BY over the single-valued columns, in the
+    # order of the covering index (so SQLite counts without sorting); its counts add up to the
+    # total. Multi-valued facets and facets with a selection get a branch each.
+    where = _filters(params, args)
+    combo = " || '|' || ".join(f"COALESCE(CAST({c} AS TEXT), '')" for c in COMBO_COLUMNS)
+    branches.append(
+        f"SELECT '_combo' AS f, {combo} AS v, COUNT(*) AS c "  # noqa: S608
+        f"FROM {source} WHERE {where} GROUP BY {', '.join(COMBO_COLUMNS)}"
+    )
     for name, expression, attr in FACETS:
-        skip = attr if _selected_attr(params, attr) else ""
-        where = _filters(params, args, skip=skip)
+        selected = _selected_attr(params, attr)
+        if name not in MULTI_VALUED and not selected:
+            continue
+        where = _filters(params, args, skip=attr if selected else "")
         branches.append(
             f"SELECT '{name}' AS f, CAST({expression} AS TEXT) AS v, COUNT(*) AS c "  # noqa: S608
             f"FROM {source} WHERE {where} GROUP BY {expression}"
         )
-    where = _filters(params, args)
-    branches.append(
-        f"SELECT '_total' AS f, CAST('' AS TEXT) AS v, COUNT(*) AS c FROM {source} WHERE {where}"  # noqa: S608
-    )
     with connection.cursor() as cursor:
         cursor.execute(prefix + " UNION ALL ".join(branches), args)
         return [(row[0], row[1], int(row[2])) for row in cursor.fetchall()]
@@ -267,9 +284,15 @@ def _facets(
 ) -> tuple[int, dict[str, list[FacetValue]]]:
     total = 0
     counts: dict[str, Counter[str]] = {name: Counter() for name, _, _ in FACETS}
+    own_branch = {
+        name for name, _, attr in FACETS if name in MULTI_VALUED or _selected_attr(params, attr)
+    }
     for facet, value, count in rows:
-        if facet == "_total":
-            total = count
+        if facet == "_combo":
+            total += count
+            for name, part in zip(COMBO_FACETS, str(value or "").split("|"), strict=False):
+                if part and name not in own_branch:
+                    counts[name][part] += count
             continue
         if value is None or value == "":
             continue
@@ -533,9 +556,46 @@ def _remove_filters(params: SearchParams) -> list[Suggestion]:
 # --- entry points ---------------------------------------------------------------------------------
 
 
+# Raw rows of counts and hits are cached per index generation: any write to the index moves the
+# generation on, so a cached answer is never older than the index (with a shared cache such as
+# Redis; a per-process cache can lag other processes' writes by at most RESULT_CACHE_SECONDS).
+RESULT_CACHE_SECONDS = 30
+GENERATION_KEY = "search:generation"
+
+
+def index_generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = 0
+        cache.add(GENERATION_KEY, value, None)
+    return int(value)
+
+
+def bump_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def _cached(kind: str, key_params: SearchParams, extra: str, compute: Any) -> Any:
+    digest = hashlib.sha256(
+        f"{kind}|{connection.vendor}|{params_to_query(key_params)}|{extra}".encode()
+    ).hexdigest()[:32]
+    key = f"search:{index_generation()}:{kind}:{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    value = compute()
+    cache.set(key, value, RESULT_CACHE_SECONDS)
+    return value
+
+
 def run_search(params: SearchParams, *, page_size: int) -> SearchResults:
     sql = _text_query(params)
-    total, facets = _facets(params, _count_rows(params, sql))
+    count_key = replace(params, page=1, sort="relevance")
+    count_rows = _cached("counts", count_key, "", lambda: _count_rows(params, sql))
+    total, facets = _facets(params, count_rows)
     results = SearchResults(params=params, total=total, facets=facets, page_size=page_size)
     if total == 0:
         results.page = 1
@@ -543,7 +603,15 @@ def run_search(params: SearchParams, *, page_size: int) -> SearchResults:
         return results
     page = min(params.page, results.num_pages)
     results.page = page
-    rows = _select(params, sql, _HIT_COLUMNS, limit=page_size, offset=(page - 1) * page_size)
+    page_params = replace(params, page=page)
+    rows = _cached(
+        "hits",
+        page_params,
+        str(page_size),
+        lambda: _select(
+            page_params, sql, _HIT_COLUMNS, limit=page_size, offset=(page - 1) * page_size
+        ),
+    )
     wanted = text.query_forms(sql.groups)
     urls = _Urls()
     lang = _ui_language()

@@ -157,6 +157,15 @@ def _write(cursor: Any, records: Sequence[catalogue.IndexedRecord]) -> set[str]:
     return terms
 
 
+def _changed() -> None:
+    """Invalidate cached search answers now and again after commit, so no request can cache
+    an answer computed between the two."""
+    from .engine import bump_generation
+
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
 def _store_terms(cursor: Any, terms: set[str]) -> None:
     if not terms:
         return
@@ -200,6 +209,7 @@ def reindex(*, record_type: str, ids: Iterable[int]) -> int:
             )
         terms = _write(cursor, records) if records else set()
         _store_terms(cursor, terms)
+    _changed()
     return len(records)
 
 
@@ -212,6 +222,7 @@ def remove(*, record_type: str, ids: Iterable[int]) -> None:
         _delete_docs(
             cursor, f"record_type = %s AND record_id IN ({marks})", [record_type, *reindex_ids]
         )
+    _changed()
 
 
 def indexed_refs(
@@ -260,4 +271,5 @@ def rebuild_index(*, record_types: Sequence[str] | None = None) -> int:
                 terms |= _write(cursor, batch)
                 count += len(batch)
         _store_terms(cursor, terms)
+    _changed()
     return count
