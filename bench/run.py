@@ -307,9 +307,10 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per endpoint")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--processes", type=int, default=2, help="load generator processes")
-    # 2 cores: 3 gthread workers x 2 threads measured best on this machine (docs/performance.md).
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=2, help=">1 uses gthread workers")
+    # 2 cores: sync workers, as README's production command. gthread (3 x 2) served the floor
+    # faster but the search stemmers are shared between threads (docs/performance.md).
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help=">1 uses gthread workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--endpoints", default="floor,home,search,initiative,map")
     parser.add_argument("--reuse", action="store_true", help="keep an already built database")
