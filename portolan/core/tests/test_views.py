@@ -220,3 +220,15 @@ def test_home_map_fallback_lists_fifty_places_and_links_to_the_rest(client):
         )
     )
     assert len(points) == 55
+
+
+@pytest.mark.django_db
+def test_main_menu_marks_catalogue_current_only_on_public_catalogue_pages(client):
+    from portolan.core.testing.factories import MembershipFactory
+
+    public = client.get("/en/catalogue/").content.decode()
+    assert 'aria-current="page">Catalogue<' in public.replace("\n", "")
+    membership = MembershipFactory()
+    client.force_login(membership.user)
+    dashboard = client.get("/en/catalogue/dashboard/").content.decode()
+    assert 'aria-current="page">Catalogue<' not in dashboard.replace("\n", "")
