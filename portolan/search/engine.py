@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, cast
 
 from django.core.cache import cache
@@ -268,6 +269,16 @@ def _ui_language() -> str:
     return lang if lang in ("en", "fr", "es") else "en"
 
 
+@lru_cache(maxsize=4096)
+def _country_name_in(lang: str, code: str) -> str:
+    # django-countries' lookup is slow (it rebuilds translated names): memoise per language.
+    return str(countries.name(code) or code)
+
+
+def _country_name(code: str) -> str:
+    return _country_name_in(get_language() or "en", code) if code else ""
+
+
 def _label(mapping: dict[str, Any], value: str) -> str:
     return str(mapping.get(value, value))
 
@@ -279,9 +290,10 @@ def _decade_label(decade: int) -> str:
 # --- facets ---------------------------------------------------------------------------------------
 
 
-def _facets(
+def _aggregate(
     params: SearchParams, rows: list[tuple[str, Any, int]]
-) -> tuple[int, dict[str, list[FacetValue]]]:
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """Per-facet counts from the count query's rows (combinations split into single values)."""
     total = 0
     counts: dict[str, Counter[str]] = {name: Counter() for name, _, _ in FACETS}
     own_branch = {
@@ -302,6 +314,13 @@ def _facets(
                     counts[facet][item] += count
         else:
             counts[facet][str(value)] += count
+    return total, {name: dict(counter) for name, counter in counts.items()}
+
+
+def _facets(
+    params: SearchParams, aggregated: tuple[int, dict[str, dict[str, int]]]
+) -> tuple[int, dict[str, list[FacetValue]]]:
+    total, counts = aggregated
     vocabulary = _vocabulary_labels()
     selected: dict[str, set[str]] = {
         "type": set(params.types),
@@ -336,8 +355,8 @@ def _facets(
                 label, key = _label(REGION_LABELS, value), -count
             elif name == "country":
                 label, key = (
-                    str(countries.name(value) or value),
-                    (-count, str(countries.name(value))),
+                    _country_name(value),
+                    (-count, _country_name(value)),
                 )
             elif name in MULTI_VALUED:
                 position, label = vocabulary[name].get(value, (999, value))
@@ -429,7 +448,7 @@ def _hit(row: tuple[Any, ...], wanted: frozenset[str], urls: _Urls, lang: str) -
             ):
                 excerpt_source = candidate
                 break
-    country_name = str(countries.name(country)) if country else ""
+    country_name = _country_name(country)
     if record_type == "port_city":
         where = country_name
     else:
@@ -594,8 +613,10 @@ def _cached(kind: str, key_params: SearchParams, extra: str, compute: Any) -> An
 def run_search(params: SearchParams, *, page_size: int) -> SearchResults:
     sql = _text_query(params)
     count_key = replace(params, page=1, sort="relevance")
-    count_rows = _cached("counts", count_key, "", lambda: _count_rows(params, sql))
-    total, facets = _facets(params, count_rows)
+    aggregated = _cached(
+        "counts", count_key, "", lambda: _aggregate(params, _count_rows(params, sql))
+    )
+    total, facets = _facets(params, aggregated)
     results = SearchResults(params=params, total=total, facets=facets, page_size=page_size)
     if total == 0:
         results.page = 1
