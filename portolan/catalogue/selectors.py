@@ -190,16 +190,18 @@ def _initiative_related(initiative: Initiative) -> InitiativeRelated:
     theme_ids = [theme.pk for theme in initiative.themes.all()]  # prefetched
     same_themes: list[Initiative] = []
     if theme_ids:
-        sharing = (
+        # Fetched as a list first: as a subquery, SQLite walked the whole publication index of
+        # the 100k-record table instead of looking up these few ids (~300 ms vs a few ms).
+        sharing = list(
             Initiative.themes.through.objects.filter(theme_id__in=theme_ids)
             .exclude(initiative_id=initiative.pk)
             .order_by("-initiative_id")
-            .values("initiative_id")[:THEME_CANDIDATES]
+            .values_list("initiative_id", flat=True)[:THEME_CANDIDATES]
         )
         exclude_ids = [initiative.pk, *(i.pk for i in same_city)]
         same_themes = list(
             _initiative_cards()
-            .filter(pk__in=Subquery(sharing))
+            .filter(pk__in=sharing)
             .exclude(pk__in=exclude_ids)
             .order_by("-published_at", "-id")[:RELATED_LIMIT]
         )
