@@ -245,6 +245,8 @@ class Initiative(Publishable):
         indexes = [
             models.Index(fields=["publication_status", "-published_at"]),
             models.Index(fields=["organisation", "publication_status"]),
+            # Port city pages and "same city" lists: newest published initiatives of one city.
+            models.Index(fields=["port_city", "publication_status", "-published_at"]),
         ]
 
     def __str__(self) -> str:
