@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -29,14 +30,19 @@ _LIGATURES = str.maketrans(
     {"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "ð": "d", "þ": "th"}
 )
 
-_STEMMERS = {
-    lang: snowballstemmer.stemmer(name)
-    for lang, name in (
-        ("en", "english"),
-        ("fr", "french"),
-        ("es", "spanish"),
-    )
-}
+_STEMMER_NAMES = (("en", "english"), ("fr", "french"), ("es", "spanish"))
+# Snowball stemmers keep their working state on the object: two threads stemming with one
+# stemmer corrupt each other (IndexError under gunicorn's threaded workers). One set per thread.
+_local = threading.local()
+
+
+def _stemmers() -> tuple[snowballstemmer.stemmer, ...]:
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = tuple(snowballstemmer.stemmer(name) for _, name in _STEMMER_NAMES)
+        _local.stemmers = stemmers
+    return stemmers
+
 
 # Words too common to narrow a search; dropped from queries that have other words.
 _STOP_WORDS_TEXT = """a an and are as at be by for from in into is it its of on or the to with
@@ -93,7 +99,7 @@ def forms(token: str) -> tuple[str, ...]:
     """The token and its English, French and Spanish stems, without repeats."""
     found = [token]
     if len(token) >= MIN_STEM_CHARS and not token.isdigit():
-        for stemmer in _STEMMERS.values():
+        for stemmer in _stemmers():
             # Stemmers may put accents back (French "é"): normalise again so both sides agree.
             stem = normalise_word(stemmer.stemWord(token))
             if stem and stem not in found and _WORD_RE.fullmatch(stem):

@@ -127,3 +127,16 @@ def test_highlight_without_words_is_the_escaped_start():
 
 def test_clean_input_removes_nul_and_control_characters():
     assert text.clean_input("a\x00b\x07c\td") == "a b c\td"
+
+
+def test_stemming_is_safe_from_many_threads_at_once():
+    """Snowball stemmers keep state on the object; shared between threads they crashed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portolan.search import text
+
+    words = [f"administraciones{i}portuarias" for i in range(400)]
+    expected = {w: text.forms.__wrapped__(w) for w in words}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(text.forms.__wrapped__, words * 5))
+    assert results == [expected[w] for w in words * 5]
