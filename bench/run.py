@@ -73,12 +73,36 @@ def log(message: str) -> None:
     print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
+def _redis_reachable(url: str) -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "no Redis": fall back to memory
+        return False
+
+
+def flush_cache(env: dict[str, str]) -> None:
+    """Each database starts cold: no cached page or search of the previous run is reused."""
+    if env.get("REDIS_URL"):
+        import redis
+
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+
+
 def environment(db: str) -> dict[str, str]:
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     env["PORTOLAN_VAR_DIR"] = str(ROOT / "var" / "bench" / db)
     env["PYTHONPATH"] = str(ROOT)
-    env.pop("REDIS_URL", None)
+    # Like production: a Redis cache shared by all gunicorn workers when one is reachable
+    # (BENCH_REDIS_URL to choose another, empty to run on per-process memory caches).
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    if redis_url and _redis_reachable(redis_url):
+        env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
     if db == "postgres":
         env["DATABASE_URL"] = PG_URL
     else:
@@ -334,7 +358,11 @@ def main() -> int:
         timings = {} if args.reuse else build(db, env, args.size)
         slugs = sample_slugs(env)
         urls = endpoint_urls(slugs)
-        log(f"{db}: starting gunicorn ({args.workers} workers x {args.threads} threads)")
+        flush_cache(env)
+        log(
+            f"{db}: starting gunicorn ({args.workers} workers x {args.threads} threads, "
+            f"cache: {'Redis' if env.get('REDIS_URL') else 'per-process memory'})"
+        )
         server = start_server(env, args.port, args.workers, args.threads)
         results: list[EndpointResult] = []
         statuses: dict[str, dict[int, int]] = {}
