@@ -372,7 +372,14 @@ KINDS = {
         "dispositif permanent",
         "partenariat",
     ),
-    "es": ("programa", "proyecto piloto", "evento anual", "oferta permanente", "colaboración"),
+    # All masculine: the sentence templates say "un {kind}" / "con un {kind}".
+    "es": (
+        "programa",
+        "proyecto piloto",
+        "evento anual",
+        "servicio permanente",
+        "acuerdo de colaboración",
+    ),
 }
 CONTEXT = {
     "en": (
