@@ -232,3 +232,17 @@ def test_main_menu_marks_catalogue_current_only_on_public_catalogue_pages(client
     client.force_login(membership.user)
     dashboard = client.get("/en/catalogue/dashboard/").content.decode()
     assert 'aria-current="page">Catalogue<' not in dashboard.replace("\n", "")
+
+
+def test_dates_are_formatted_per_language():
+    import datetime
+
+    from django.utils import formats, translation
+
+    day = datetime.date(2026, 11, 28)
+    with translation.override("en"):
+        assert formats.date_format(day) == "28 November 2026"
+    with translation.override("fr"):
+        assert formats.date_format(day) == "28 novembre 2026"
+    with translation.override("es"):
+        assert formats.date_format(day) == "28 de noviembre de 2026"
