@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from portolan.catalogue import selectors_api, services
 
@@ -59,7 +59,7 @@ def create_initiative(request: HttpRequest, payload: InitiativeCreate) -> Any:
     record = services.initiative_create(
         actor=user, organisation=organisation, data=service_data(payload, exclude={"organisation"})
     )
-    return 201, selectors_api.visible_initiative(user, pk=record.pk)
+    return Status(201, selectors_api.visible_initiative(user, pk=record.pk))
 
 
 @router.patch(
