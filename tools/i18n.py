@@ -1,9 +1,9 @@
 """Keep the French and Spanish catalogues filled from one reviewed source of truth.
 
-`portolan/locale/translations.json` maps each English msgid to its French and Spanish text
-(a list of two forms for plural strings). `python tools/i18n.py apply` writes them into the .po
-files (untranslated and fuzzy entries only); `python tools/i18n.py missing` lists msgids that
-still need a translation, as JSON, ready to be filled in."""
+`portolan/locale/translations.json` maps each English msgid to its French and Spanish text; a
+plural string takes a list with one form per plural form of the language (two in French, three
+in Spanish). `python tools/i18n.py apply` writes them into the .po files (untranslated and fuzzy
+entries only); `python tools/i18n.py missing` lists msgids that still need a translation."""
 
 from __future__ import annotations
 
@@ -77,7 +77,9 @@ def process(path: Path, table: dict[str, dict[str, object]], lang: str) -> list[
                     kept.append("#, " + ", ".join(flags))
             elif not ln.startswith("#|"):
                 kept.append(ln)
-        new = [*kept, f"msgid {_quote(msgid)}"]
+        # A context line (pgettext) must survive the rewrite, or the entry duplicates another.
+        context = [ln for ln in lines if ln.startswith("msgctxt ")]
+        new = [*kept, *context, f"msgid {_quote(msgid)}"]
         if msgid_plural is not None:
             forms = entry if isinstance(entry, list) else [entry, entry]
             new.append(f"msgid_plural {_quote(msgid_plural)}")

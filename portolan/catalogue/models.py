@@ -92,6 +92,10 @@ class Publishable(models.Model):
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     external_id = models.CharField(max_length=80, unique=True, null=True, blank=True)
     is_demo = models.BooleanField(default=False, help_text=_("Generated demo record."))
+    # The record's links (themes, goals, audiences, partner/operator organisations) as stable
+    # keys, written by the services on every save: many-to-many rows are not versioned by
+    # django-simple-history, this field is, so the history shows and restores them too.
+    linked = models.JSONField(_("linked records"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

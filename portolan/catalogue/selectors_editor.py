@@ -237,6 +237,27 @@ def _display(
     return str(value)
 
 
+def _linked_changes(model: Any, old: dict, new: dict) -> list[Change]:
+    """One line per relation (themes, goals, partners...) whose links differ between versions."""
+    changes = []
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name) or [], new.get(name) or []
+        if sorted(before) == sorted(after):
+            continue
+        try:
+            label = str(model._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001 - a relation removed from the model since then
+            label = name
+        changes.append(
+            Change(
+                label=label,
+                old=", ".join(str(v) for v in before) or "—",
+                new=", ".join(str(v) for v in after) or "—",
+            )
+        )
+    return changes
+
+
 def history_entries(record: Record, *, limit: int = 50) -> list[HistoryEntry]:
     """Newest first, each with the field changes compared with the version before it.
     One query for the versions (with users) and one for the port city names."""
@@ -249,7 +270,7 @@ def history_entries(record: Record, *, limit: int = 50) -> list[HistoryEntry]:
     tracked = [
         f.name
         for f in model._meta.concrete_fields
-        if f.name not in _HIDDEN_IN_DIFF and f.name != "organisation"
+        if f.name not in _HIDDEN_IN_DIFF and f.name not in ("organisation", "linked")
     ]
     city_ids = {v.port_city_id for v in versions if v.port_city_id}
     cities = dict(PortCity.objects.filter(id__in=city_ids).values_list("id", "name"))
@@ -275,6 +296,9 @@ def history_entries(record: Record, *, limit: int = 50) -> list[HistoryEntry]:
                         new=new,
                     )
                 )
+        if previous is not None:
+            # Not editable, so diff_against skips it: compared here, one line per relation.
+            changes.extend(_linked_changes(model, previous.linked or {}, version.linked or {}))
         entries.append(
             HistoryEntry(
                 history_id=version.history_id,

@@ -286,7 +286,29 @@ def _full_clean(record: Record, errors: dict[str, list[str]]) -> None:
                 errors.setdefault(model_field.name, []).append(gettext("This number is too large."))
 
 
-def _save(record: Record, actor: User, reason: str) -> None:
+def _m2m_map(record: Record) -> dict[str, tuple[type[Model], str]]:
+    return _INITIATIVE_M2M if isinstance(record, Initiative) else _PORT_CENTER_M2M
+
+
+def _linked_snapshot(record: Record, many: Mapping[str, list[Model]] | None) -> dict[str, list]:
+    """The links the record will have once `many` is applied, as the keys the services accept
+    (slugs, goal numbers), so a version can be shown and restored without ids."""
+    snapshot: dict[str, list] = {}
+    for field, (_model, key) in _m2m_map(record).items():
+        if many is not None and field in many:
+            values = [getattr(obj, key) for obj in many[field]]
+        elif record.pk:
+            values = list(getattr(record, field).values_list(key, flat=True))
+        else:
+            values = []
+        snapshot[field] = sorted(values)
+    return snapshot
+
+
+def _save(
+    record: Record, actor: User, reason: str, many: Mapping[str, list[Model]] | None = None
+) -> None:
+    record.linked = _linked_snapshot(record, many)
     record._history_user = actor  # type: ignore[union-attr]
     record._change_reason = reason  # type: ignore[union-attr]
     record.save()
@@ -503,7 +525,7 @@ def initiative_create(
     _validate_initiative(record, errors)
     translations = _clean_translations(record, data.get("translations"), errors)
     _raise_if(errors)
-    _save(record, actor, "create")
+    _save(record, actor, "create", many)
     _set_many(record, many)
     if translations:
         _replace_translations(record, translations)
@@ -535,7 +557,7 @@ def initiative_update(
     )
     _raise_if(errors)
     reason = _after_member_edit(record, actor)
-    _save(record, actor, reason)
+    _save(record, actor, reason, many)
     _set_many(record, many)
     if translations is not None:
         _replace_translations(record, translations)
@@ -575,7 +597,7 @@ def port_center_create(
     record.slug = unique_slug(PortCenter, record.name or "port-center", max_length=220)
     _validate_port_center(record, errors)
     _raise_if(errors)
-    _save(record, actor, "create")
+    _save(record, actor, "create", many)
     _set_many(record, many)
     return record
 
@@ -602,7 +624,7 @@ def port_center_update(
     _validate_port_center(record, errors)
     _raise_if(errors)
     reason = _after_member_edit(record, actor)
-    _save(record, actor, reason)
+    _save(record, actor, reason, many)
     _set_many(record, many)
     if reason == "edit_published":
         _event(record, actor, ModerationAction.SUBMIT, gettext("Edited after publication."))
@@ -757,8 +779,10 @@ def record_restore(*, actor: User, record: Record, history_id: int) -> None:
         _validate_initiative(current, errors)
     else:
         _validate_port_center(current, errors)
+    many = _linked_from_version(current, getattr(version, "linked", None) or {})
     _raise_if(errors)
-    _save(current, actor, f"restore:{history_id}")
+    _save(current, actor, f"restore:{history_id}", many)
+    _set_many(current, many)
     _event(
         current,
         actor,
@@ -767,6 +791,16 @@ def record_restore(*, actor: User, record: Record, history_id: int) -> None:
         % {"date": version.history_date.strftime("%Y-%m-%d %H:%M")},
     )
     _copy_state(current, record)
+
+
+def _linked_from_version(record: Record, linked: Mapping[str, Any]) -> dict[str, list[Model]]:
+    """Links of an old version that still exist (a deleted theme or organisation is skipped).
+    Versions saved before links were recorded carry none: their links are left as they are."""
+    many: dict[str, list[Model]] = {}
+    for field, (model, key) in _m2m_map(record).items():
+        if field in linked and isinstance(linked[field], list):
+            many[field] = list(model._default_manager.filter(**{f"{key}__in": linked[field]}))
+    return many
 
 
 # --------------------------------------------------------------------------------------------

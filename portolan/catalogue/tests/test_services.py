@@ -416,3 +416,40 @@ def test_empty_string_clears_an_optional_number(member):
     services.port_center_update(actor=member.user, port_center=record, data={"opening_year": ""})
     record.refresh_from_db()
     assert record.opening_year is None
+
+
+def test_history_keeps_relations_and_restore_brings_them_back(member, staff):
+    partner = OrganisationFactory(slug="partner-org")
+    record = services.initiative_create(
+        actor=member.user,
+        organisation=member.organisation,
+        data=_initiative_data(partners=["partner-org"]),
+    )
+    first_version = record.history.get()
+    assert first_version.linked == {
+        "audiences": ["schools"],
+        "goals": [5, 8],
+        "partners": ["partner-org"],
+        "themes": ["education", "port-city-interface"],
+    }
+    services.initiative_update(
+        actor=member.user,
+        initiative=record,
+        data={"themes": ["heritage"], "goals": [], "partners": []},
+    )
+    assert record.history.first().linked["themes"] == ["heritage"]
+
+    services.record_restore(actor=staff, record=record, history_id=first_version.history_id)
+    record.refresh_from_db()
+    assert sorted(t.slug for t in record.themes.all()) == ["education", "port-city-interface"]
+    assert sorted(g.number for g in record.goals.all()) == [5, 8]
+    assert list(record.partners.all()) == [partner]
+    assert record.history.first().linked == first_version.linked
+
+
+def test_workflow_saves_keep_the_current_relations_in_history(member, staff):
+    record = services.initiative_create(
+        actor=member.user, organisation=member.organisation, data=_initiative_data()
+    )
+    services.record_submit(actor=member.user, record=record)
+    assert record.history.first().linked["goals"] == [5, 8]

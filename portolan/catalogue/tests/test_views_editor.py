@@ -603,3 +603,25 @@ def test_editor_pages_render_in_every_language(client, member, language):
         response = client.get(url)
         assert response.status_code == 200, url
         assert f'lang="{language}"' in response.content.decode()
+
+
+def test_history_page_lists_relation_changes(client):
+    from portolan.catalogue import services as catalogue_services
+    from portolan.core.testing.factories import MembershipFactory as _Membership
+    from portolan.core.testing.factories import StaffFactory as _Staff
+
+    membership = _Membership()
+    record = catalogue_services.initiative_create(
+        actor=membership.user,
+        organisation=membership.organisation,
+        data={"title": "Port days", "summary": "Open doors.", "themes": ["education"]},
+    )
+    catalogue_services.initiative_update(
+        actor=membership.user, initiative=record, data={"themes": ["heritage", "education"]}
+    )
+    client.force_login(_Staff())
+    page = client.get(f"/en/catalogue/editor/initiatives/{record.slug}/history/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "themes" in text.lower()
+    assert "education, heritage" in text
