@@ -139,18 +139,16 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
         first = organisations.first() if not permissions.is_staff(request.user) else None
         if first is not None and first.port_city_id:
             form.initial["port_city"] = first.port_city_id
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.initiative_create(
-                actor=request.user,  # type: ignore[arg-type]
-                organisation=form.cleaned_data["organisation"],
-                data=form.to_data(),
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            return _after_save(request, record)
-    return render(
+    done = _save_with(
+        request,
+        form,
+        lambda: services.initiative_create(
+            actor=request.user,  # type: ignore[arg-type]
+            organisation=form.cleaned_data["organisation"],
+            data=form.to_data(),
+        ),
+    )
+    return done or render(
         request, "catalogue/editor/record_form.html", {"form": form, "kind": "initiatives"}
     )
 
@@ -159,22 +157,21 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request: HttpRequest, slug: str) -> HttpResponse:
     record = selectors_editor.initiative_for_form(request.user, slug)
-    if request.method == "POST":
-        form = InitiativeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.initiative_update(
-                    actor=request.user,  # type: ignore[arg-type]
-                    initiative=record,
-                    data=form.to_data(),
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                return _after_save(request, record)
-    else:
-        form = InitiativeForm(initial=InitiativeForm.initial_from(record))
-    return render(
+    form = (
+        InitiativeForm(request.POST)
+        if request.method == "POST"
+        else InitiativeForm(initial=InitiativeForm.initial_from(record))
+    )
+    done = _save_with(
+        request,
+        form,
+        lambda: services.initiative_update(
+            actor=request.user,  # type: ignore[arg-type]
+            initiative=record,
+            data=form.to_data(),
+        ),
+    )
+    return done or render(
         request,
         "catalogue/editor/record_form.html",
         {"form": form, "record": record, "kind": "initiatives", "title": record.title},
@@ -186,18 +183,16 @@ def initiative_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def port_center_create(request: HttpRequest) -> HttpResponse:
     organisations = _organisations_or_403(request)
     form = PortCenterForm(request.POST or None, organisations=organisations, creating=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.port_center_create(
-                actor=request.user,  # type: ignore[arg-type]
-                organisation=form.cleaned_data["organisation"],
-                data=form.to_data(),
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            return _after_save(request, record)
-    return render(
+    done = _save_with(
+        request,
+        form,
+        lambda: services.port_center_create(
+            actor=request.user,  # type: ignore[arg-type]
+            organisation=form.cleaned_data["organisation"],
+            data=form.to_data(),
+        ),
+    )
+    return done or render(
         request, "catalogue/editor/record_form.html", {"form": form, "kind": "port-centers"}
     )
 
@@ -206,26 +201,38 @@ def port_center_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def port_center_edit(request: HttpRequest, slug: str) -> HttpResponse:
     record = selectors_editor.port_center_for_form(request.user, slug)
-    if request.method == "POST":
-        form = PortCenterForm(request.POST)
-        if form.is_valid():
-            try:
-                services.port_center_update(
-                    actor=request.user,  # type: ignore[arg-type]
-                    port_center=record,
-                    data=form.to_data(),
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                return _after_save(request, record)
-    else:
-        form = PortCenterForm(initial=PortCenterForm.initial_from(record))
-    return render(
+    form = (
+        PortCenterForm(request.POST)
+        if request.method == "POST"
+        else PortCenterForm(initial=PortCenterForm.initial_from(record))
+    )
+    done = _save_with(
+        request,
+        form,
+        lambda: services.port_center_update(
+            actor=request.user,  # type: ignore[arg-type]
+            port_center=record,
+            data=form.to_data(),
+        ),
+    )
+    return done or render(
         request,
         "catalogue/editor/record_form.html",
         {"form": form, "record": record, "kind": "port-centers", "title": record.name},
     )
+
+
+def _save_with(request: HttpRequest, form: Any, save: Callable[[], Any]) -> HttpResponse | None:
+    """On a valid POST, run the service; its validation errors go back onto the form. Returns the
+    redirect after a successful save, or None when the form must be shown (again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        record = save()
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return None
+    return _after_save(request, record)
 
 
 # --------------------------------------------------------------------------------------------
