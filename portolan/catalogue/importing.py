@@ -572,14 +572,6 @@ def _plan_row(
     ):
         instance.published_at = timezone.now()
 
-    if (
-        kind == INITIATIVES
-        and instance.start_year
-        and instance.end_year
-        and instance.end_year < instance.start_year
-    ):
-        errors.append(_("end_year: the end year is before the start year."))
-
     if not instance.slug:
         base = slugify(getattr(instance, name_field) or "")
         for candidate in (base, _slug_with_suffix(base, external_id)):
@@ -600,7 +592,7 @@ def _plan_row(
     # full_clean skips them: its own checks would cost three queries per row.
     exclude = [*m2m_fields, "slug", "external_id", "port_city", "organisation"]
     try:
-        instance.full_clean(exclude=exclude, validate_unique=False)
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for field_name, messages in exc.message_dict.items():
             for message in messages:

@@ -9,11 +9,34 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from portolan.core.fields import (
+    LONG_TEXT_MAX,
+    MAX_INT,
+    URL_LIST_MAX,
+    PlainCharField,
+    PlainTextField,
+    URLListField,
+    YearField,
+    choices_check,
+    length_check,
+    year_range_check,
+)
+
+SUMMARY_MAX = 1200
+MESSAGE_MAX = 4000
+LATITUDE_MESSAGE = _("Latitude is between -90 and 90.")
+LONGITUDE_MESSAGE = _("Longitude is between -180 and 180.")
+BOTH_COORDINATES_MESSAGE = _("Give both latitude and longitude.")
+END_BEFORE_START_MESSAGE = _("The end year cannot be before the start year.")
+TOO_LARGE_MESSAGE = _("This number is too large.")
 
 
 class PublicationStatus(models.TextChoices):
@@ -115,7 +138,7 @@ class Publishable(models.Model):
 
 
 class PortCenter(Publishable):
-    name = models.CharField(_("name"), max_length=200)
+    name = PlainCharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     port_city = models.ForeignKey(
         "places.PortCity",
@@ -129,45 +152,73 @@ class PortCenter(Publishable):
         related_name="operated_port_centers",
         blank=True,
     )
-    operator_text = models.CharField(
+    operator_text = PlainCharField(
         _("operator(s) as stated"),
         max_length=300,
         blank=True,
         help_text=_("Free text, e.g. how the sources describe the operating body."),
     )
-    opening_year = models.PositiveSmallIntegerField(_("opening year"), null=True, blank=True)
-    charter_signed_year = models.PositiveSmallIntegerField(
-        _("Missions Charter signed"), null=True, blank=True
-    )
+    opening_year = YearField(_("opening year"), null=True, blank=True)
+    charter_signed_year = YearField(_("Missions Charter signed"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=PortCenterStatus.choices, blank=True
     )
-    governance_model = models.CharField(_("governance model"), max_length=300, blank=True)
-    surface_m2 = models.PositiveIntegerField(_("surface (m²)"), null=True, blank=True)
+    governance_model = PlainCharField(_("governance model"), max_length=300, blank=True)
+    surface_m2 = models.PositiveIntegerField(
+        _("surface (m²)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_INT, message=TOO_LARGE_MESSAGE)],
+    )
     staff_fte = models.DecimalField(
         _("staff (FTE)"), max_digits=6, decimal_places=1, null=True, blank=True
     )
-    visitors_per_year = models.PositiveIntegerField(_("visitors per year"), null=True, blank=True)
-    visitors_year_of_figure = models.PositiveSmallIntegerField(
-        _("year of the visitor figure"), null=True, blank=True
+    visitors_per_year = models.PositiveIntegerField(
+        _("visitors per year"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_INT, message=TOO_LARGE_MESSAGE)],
     )
+    visitors_year_of_figure = YearField(_("year of the visitor figure"), null=True, blank=True)
     audiences = models.ManyToManyField("core.Audience", verbose_name=_("audiences"), blank=True)
     offers = models.JSONField(_("offers"), default=list, blank=True)
-    languages = models.CharField(
+    languages = PlainCharField(
         _("languages spoken"), max_length=120, blank=True, help_text=_("Comma-separated.")
     )
-    description = models.TextField(_("description"), blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    description = PlainTextField(_("description"), blank=True)
+    address = PlainCharField(_("address"), max_length=300, blank=True)
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(-90, message=LATITUDE_MESSAGE),
+            MaxValueValidator(90, message=LATITUDE_MESSAGE),
+        ],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(-180, message=LONGITUDE_MESSAGE),
+            MaxValueValidator(180, message=LONGITUDE_MESSAGE),
+        ],
+    )
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(
         _("public contact e-mail"),
         blank=True,
         help_text=_("An organisation's address, never a person's private one."),
     )
-    notes = models.CharField(_("notes"), max_length=300, blank=True)
-    sources = models.TextField(_("public sources"), blank=True, help_text=_("One URL per line."))
+    notes = PlainCharField(_("notes"), max_length=300, blank=True)
+    # A source is a web address or, for a document that has none, its reference as text.
+    sources = PlainTextField(
+        _("public sources"),
+        max_length=URL_LIST_MAX,
+        blank=True,
+        help_text=_("One URL per line."),
+    )
     is_reference = models.BooleanField(
         default=False, help_text=_("Loaded from the sourced reference data.")
     )
@@ -178,12 +229,35 @@ class PortCenter(Publishable):
         verbose_name = _("Port Center")
         verbose_name_plural = _("Port Centers")
         indexes = [models.Index(fields=["publication_status", "-published_at"])]
+        constraints = [
+            choices_check("publication_status", PublicationStatus, "portcenter_publication_status"),
+            models.CheckConstraint(
+                condition=models.Q(status="") | models.Q(status__in=PortCenterStatus.values),
+                name="portcenter_status_choice",
+            ),
+            year_range_check("opening_year", "portcenter_opening_year_range"),
+            year_range_check("charter_signed_year", "portcenter_charter_year_range"),
+            year_range_check("visitors_year_of_figure", "portcenter_visitors_year_range"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(
+                    latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
+                ),
+                name="portcenter_coordinates_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="portcenter_name_required"),
+            length_check("description", LONG_TEXT_MAX, "portcenter_description_length"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:port_center", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError({"latitude": BOTH_COORDINATES_MESSAGE})
 
     @property
     def source_list(self) -> list[str]:
@@ -204,14 +278,14 @@ class PortCenter(Publishable):
 
 
 class Initiative(Publishable):
-    title = models.CharField(_("title"), max_length=220)
+    title = PlainCharField(_("title"), max_length=220)
     slug = models.SlugField(max_length=240, unique=True)
-    summary = models.TextField(_("summary"), max_length=1200)
-    context = models.TextField(_("context and challenge"), blank=True)
-    actions = models.TextField(_("what was done"), blank=True)
-    results = models.TextField(_("results and measurable evidence"), blank=True)
-    resources = models.TextField(_("resources needed"), blank=True)
-    lessons = models.TextField(_("lessons and potential for transfer"), blank=True)
+    summary = PlainTextField(_("summary"), max_length=SUMMARY_MAX)
+    context = PlainTextField(_("context and challenge"), blank=True)
+    actions = PlainTextField(_("what was done"), blank=True)
+    results = PlainTextField(_("results and measurable evidence"), blank=True)
+    resources = PlainTextField(_("resources needed"), blank=True)
+    lessons = PlainTextField(_("lessons and potential for transfer"), blank=True)
     port_city = models.ForeignKey(
         "places.PortCity",
         verbose_name=_("port city"),
@@ -227,16 +301,16 @@ class Initiative(Publishable):
     themes = models.ManyToManyField("core.Theme", verbose_name=_("themes"), blank=True)
     goals = models.ManyToManyField("core.Goal", verbose_name=_("Agenda 2030 goals"), blank=True)
     audiences = models.ManyToManyField("core.Audience", verbose_name=_("audiences"), blank=True)
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    start_year = YearField(_("start year"), null=True, blank=True)
+    end_year = YearField(_("end year"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=InitiativeStatus.choices, default="ongoing"
     )
     budget_band = models.CharField(
         _("budget"), max_length=10, choices=BudgetBand.choices, blank=True, default=""
     )
-    funding_sources = models.CharField(_("funding sources"), max_length=300, blank=True)
-    links = models.TextField(_("links"), blank=True, help_text=_("One URL per line."))
+    funding_sources = PlainCharField(_("funding sources"), max_length=300, blank=True)
+    links = URLListField(_("links"), blank=True, help_text=_("One URL per line."))
     language = models.CharField(
         _("language of the text"), max_length=5, choices=ContentLanguage.choices, default="en"
     )
@@ -252,12 +326,35 @@ class Initiative(Publishable):
             # Port city pages and "same city" lists: newest published initiatives of one city.
             models.Index(fields=["port_city", "publication_status", "-published_at"]),
         ]
+        constraints = [
+            choices_check("publication_status", PublicationStatus, "initiative_publication_status"),
+            choices_check("status", InitiativeStatus, "initiative_status_choice"),
+            choices_check("budget_band", BudgetBand, "initiative_budget_band_choice"),
+            choices_check("language", ContentLanguage, "initiative_language_choice"),
+            year_range_check("start_year", "initiative_start_year_range"),
+            year_range_check("end_year", "initiative_end_year_range"),
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True)
+                | models.Q(end_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                name="initiative_end_not_before_start",
+            ),
+            models.CheckConstraint(condition=~models.Q(title=""), name="initiative_title_required"),
+            models.CheckConstraint(
+                condition=~models.Q(summary=""), name="initiative_summary_required"
+            ),
+            length_check("summary", SUMMARY_MAX, "initiative_summary_length"),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:initiative", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": END_BEFORE_START_MESSAGE})
 
     @property
     def link_list(self) -> list[str]:
@@ -271,8 +368,8 @@ class InitiativeTranslation(models.Model):
         Initiative, on_delete=models.CASCADE, related_name="translations"
     )
     language = models.CharField(_("language"), max_length=5, choices=ContentLanguage.choices)
-    title = models.CharField(_("title"), max_length=220)
-    summary = models.TextField(_("summary"), max_length=1200)
+    title = PlainCharField(_("title"), max_length=220)
+    summary = PlainTextField(_("summary"), max_length=SUMMARY_MAX)
 
     class Meta:
         constraints = [
@@ -302,7 +399,7 @@ class Attachment(models.Model):
     )
     kind = models.CharField(max_length=10, choices=AttachmentKind.choices)
     file = models.FileField(upload_to="attachments/%Y/%m/")
-    title = models.CharField(_("title"), max_length=200)
+    title = PlainCharField(_("title"), max_length=200)
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
@@ -341,7 +438,7 @@ class ModerationEvent(models.Model):
         PortCenter, on_delete=models.CASCADE, null=True, blank=True, related_name="moderation"
     )
     action = models.CharField(max_length=20, choices=ModerationAction.choices)
-    message = models.TextField(blank=True)
+    message = PlainTextField(max_length=MESSAGE_MAX, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

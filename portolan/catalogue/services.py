@@ -17,17 +17,14 @@ Workflow rules (kept deliberately small):
 
 from __future__ import annotations
 
-import html
 import logging
 import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import nh3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -58,24 +55,38 @@ logger = logging.getLogger(__name__)
 
 Record = Initiative | PortCenter
 
-MIN_YEAR = 1800
-MAX_YEAR = 2100
-SUMMARY_MAX = 1200
-MESSAGE_MAX = 4000
 
-# Plain-text fields: every tag is stripped. Single-line ones also lose line breaks.
-_INITIATIVE_TEXT = {
-    "title": True,
-    "summary": False,
-    "context": False,
-    "actions": False,
-    "results": False,
-    "resources": False,
-    "lessons": False,
-    "funding_sources": True,
-    "links": False,
+# Fields the services never take from the caller: the workflow and bookkeeping state.
+_SYSTEM_FIELDS = {
+    "id",
+    "slug",
+    "organisation",
+    "publication_status",
+    "published_at",
+    "last_reviewed",
+    "external_id",
+    "is_demo",
+    "is_reference",
+    "linked",
+    "created_at",
+    "updated_at",
 }
-_INITIATIVE_PLAIN = {"start_year", "end_year", "status", "budget_band", "language"}
+
+
+def _field_tables(model: type[Model], special: set[str]) -> tuple[set[str], set[str]]:
+    """(text fields, other value fields) a caller may write, read off the model, so that a new
+    model field is writable without touching the services."""
+    text: set[str] = set()
+    plain: set[str] = set()
+    for field in model._meta.concrete_fields:
+        if field.name in _SYSTEM_FIELDS or field.name in special or field.is_relation:
+            continue
+        is_text = isinstance(field, models.CharField | models.TextField) and not field.choices
+        (text if is_text else plain).add(field.name)
+    return text, plain
+
+
+_INITIATIVE_TEXT, _INITIATIVE_PLAIN = _field_tables(Initiative, {"port_city"})
 _INITIATIVE_M2M: dict[str, tuple[type[Model], str]] = {
     "partners": (Organisation, "slug"),
     "themes": (Theme, "slug"),
@@ -83,29 +94,7 @@ _INITIATIVE_M2M: dict[str, tuple[type[Model], str]] = {
     "audiences": (Audience, "slug"),
 }
 
-_PORT_CENTER_TEXT = {
-    "name": True,
-    "operator_text": True,
-    "governance_model": True,
-    "languages": True,
-    "description": False,
-    "address": True,
-    "website": True,
-    "contact_email": True,
-    "notes": True,
-    "sources": False,
-}
-_PORT_CENTER_PLAIN = {
-    "opening_year",
-    "charter_signed_year",
-    "status",
-    "surface_m2",
-    "staff_fte",
-    "visitors_per_year",
-    "visitors_year_of_figure",
-    "latitude",
-    "longitude",
-}
+_PORT_CENTER_TEXT, _PORT_CENTER_PLAIN = _field_tables(PortCenter, {"port_city", "offers"})
 _PORT_CENTER_M2M: dict[str, tuple[type[Model], str]] = {
     "operators": (Organisation, "slug"),
     "audiences": (Audience, "slug"),
@@ -132,27 +121,14 @@ _NOT_RESTORED = {
 # --------------------------------------------------------------------------------------------
 
 
-def sanitise_text(value: str, *, single_line: bool = False) -> str:
-    """Plain text: no tags at all. Entities are decoded again and re-cleaned until stable so an
-    escaped tag (`&lt;script&gt;`) cannot survive as a real one."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    for _round in range(4):
-        cleaned = html.unescape(nh3.clean(text, tags=set()))
-        if cleaned == text:
-            break
-        text = cleaned
-    if single_line:
-        text = " ".join(text.split())
-    return text.strip()
-
-
-def _text_value(field: str, value: Any, single_line: bool, errors: dict[str, list[str]]) -> str:
+def _text_value(field: str, value: Any, errors: dict[str, list[str]]) -> str:
+    """Text is normalised and checked by the model field (portolan.core.fields) in full_clean."""
     if value is None:
         return ""
     if not isinstance(value, str):
         errors.setdefault(field, []).append(gettext("Enter text."))
         return ""
-    return sanitise_text(value, single_line=single_line)
+    return value
 
 
 def unique_slug(model: type[Record], source: str, *, max_length: int) -> str:
@@ -244,46 +220,19 @@ def _resolve_offers(values: Any, errors: dict[str, list[str]]) -> list[str]:
     return result
 
 
-def _check_urls(field: str, text: str, errors: dict[str, list[str]]) -> None:
-    validate = URLValidator(schemes=["http", "https"])
-    for line in text.split():
-        try:
-            validate(line)
-        except ValidationError:
-            errors.setdefault(field, []).append(
-                gettext("Not a web address (one per line): %(value)s.") % {"value": line[:80]}
-            )
-            return
-
-
-def _check_year(field: str, value: Any, errors: dict[str, list[str]]) -> None:
-    if value is not None and not (MIN_YEAR <= int(value) <= MAX_YEAR):
-        errors.setdefault(field, []).append(
-            gettext("Enter a year between %(min)s and %(max)s.")
-            % {"min": MIN_YEAR, "max": MAX_YEAR}
-        )
-
-
 def _raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError({k: v for k, v in errors.items() if v})
 
 
-MAX_INT = 2_147_483_647
-
-
 def _full_clean(record: Record, errors: dict[str, list[str]]) -> None:
+    """Every field rule lives on the model; check constraints are kept by the database (their
+    Python check would cost a query each) and mirrored by the model's clean()."""
     try:
-        record.full_clean()
+        record.full_clean(validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
-    # SQLite accepts 64-bit integers where PostgreSQL stops at 32 bits: one limit for both.
-    for model_field in record._meta.concrete_fields:
-        if isinstance(model_field, models.IntegerField) and model_field.name not in errors:
-            value = getattr(record, model_field.attname)
-            if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
-                errors.setdefault(model_field.name, []).append(gettext("This number is too large."))
 
 
 def _m2m_map(record: Record) -> dict[str, tuple[type[Model], str]]:
@@ -330,7 +279,7 @@ def _apply_common(
     record: Record,
     actor: User,
     data: Mapping[str, Any],
-    text_fields: Mapping[str, bool],
+    text_fields: set[str],
     plain_fields: set[str],
     m2m_fields: Mapping[str, tuple[type[Model], str]],
     extra: set[str],
@@ -342,14 +291,14 @@ def _apply_common(
     for key in data:
         if key not in allowed:
             errors.setdefault(str(key), []).append(gettext("Unknown or read-only field."))
-    for field, single_line in text_fields.items():
+    for field in text_fields:
         if field in data:
-            setattr(record, field, _text_value(field, data[field], single_line, errors))
+            setattr(record, field, _text_value(field, data[field], errors))
     for field in plain_fields:
         if field in data:
             value = data[field]
             if isinstance(value, str):
-                value = value.strip().replace("\x00", "")
+                value = value.strip()
             if isinstance(value, float) and not math.isfinite(value):
                 errors.setdefault(field, []).append(gettext("Enter a finite number."))
                 continue
@@ -399,8 +348,6 @@ def _clean_translations(
                 gettext("Each translation needs a language, a title and a summary.")
             )
             return []
-        title = sanitise_text(title, single_line=True)
-        summary = sanitise_text(summary)
         if language not in ContentLanguage.values:
             errors.setdefault("translations", []).append(
                 gettext("Unknown language: %(value)s.") % {"value": str(language)[:20]}
@@ -413,58 +360,31 @@ def _clean_translations(
             errors.setdefault("translations", []).append(
                 gettext("A translation must be in another language than the record.")
             )
-        elif not title or not summary:
-            errors.setdefault("translations", []).append(
-                gettext("Each translation needs a language, a title and a summary.")
-            )
-        elif len(title) > 220 or len(summary) > SUMMARY_MAX:
-            errors.setdefault("translations", []).append(
-                gettext("A translated title or summary is too long.")
-            )
         else:
+            translation_row = InitiativeTranslation(language=language, title=title, summary=summary)
+            try:
+                translation_row.full_clean(exclude=["initiative"], validate_constraints=False)
+            except ValidationError as exc:
+                for messages in exc.message_dict.values():
+                    errors.setdefault("translations", []).extend(messages)
+                continue
             seen.add(language)
-            result.append({"language": language, "title": title, "summary": summary})
+            result.append(
+                {
+                    "language": language,
+                    "title": translation_row.title,
+                    "summary": translation_row.summary,
+                }
+            )
     return result
 
 
 def _validate_initiative(record: Initiative, errors: dict[str, list[str]]) -> None:
     _full_clean(record, errors)
-    if "summary" not in errors and len(record.summary) > SUMMARY_MAX:
-        errors.setdefault("summary", []).append(
-            gettext("Keep the summary under %(max)s characters.") % {"max": SUMMARY_MAX}
-        )
-    for field in ("start_year", "end_year"):
-        if field not in errors:
-            _check_year(field, getattr(record, field), errors)
-    if (
-        not errors.get("start_year")
-        and not errors.get("end_year")
-        and record.start_year
-        and record.end_year
-        and record.end_year < record.start_year
-    ):
-        errors.setdefault("end_year", []).append(
-            gettext("The end year cannot be before the start year.")
-        )
-    if "links" not in errors:
-        _check_urls("links", record.links, errors)
 
 
 def _validate_port_center(record: PortCenter, errors: dict[str, list[str]]) -> None:
     _full_clean(record, errors)
-    for field in ("opening_year", "charter_signed_year", "visitors_year_of_figure"):
-        if field not in errors:
-            _check_year(field, getattr(record, field), errors)
-    if "latitude" not in errors and record.latitude is not None and abs(record.latitude) > 90:
-        errors.setdefault("latitude", []).append(gettext("Latitude is between -90 and 90."))
-    if "longitude" not in errors and record.longitude is not None and abs(record.longitude) > 180:
-        errors.setdefault("longitude", []).append(gettext("Longitude is between -180 and 180."))
-    if (record.latitude is None) != (record.longitude is None) and not (
-        errors.get("latitude") or errors.get("longitude")
-    ):
-        errors.setdefault("latitude", []).append(gettext("Give both latitude and longitude."))
-    if "sources" not in errors:
-        _check_urls("sources", record.sources, errors)
 
 
 def _set_many(record: Record, many: Mapping[str, list[Model]]) -> None:
@@ -663,18 +583,15 @@ def _wrong_state(record: Record, action: str) -> ValidationError:
 
 
 def _clean_message(message: str) -> str:
-    text = sanitise_text(message or "")
+    """The moderation message, checked by the rules of the field that stores it."""
+    field = ModerationEvent._meta.get_field("message")
+    try:
+        text = field.clean(message or "", None)
+    except ValidationError as exc:
+        raise ValidationError({"message": exc.messages}) from None
     if not text:
         raise ValidationError({"message": [gettext("Write a message for the organisation.")]})
-    if len(text) > MESSAGE_MAX:
-        raise ValidationError(
-            {
-                "message": [
-                    gettext("Keep the message under %(max)s characters.") % {"max": MESSAGE_MAX}
-                ]
-            }
-        )
-    return text
+    return str(text)
 
 
 @transaction.atomic
@@ -866,13 +783,18 @@ def attachment_add(
     Like an edit, a member's new file on a published record sends it back to moderation."""
     current = _locked(record)
     _check_member_may_edit(actor, current)
-    clean_title = sanitise_text(title or "", single_line=True)[:200]
     errors: dict[str, list[str]] = {}
+    clean_title = ""
+    try:
+        clean_title = str(Attachment._meta.get_field("title").clean(title or "", None))
+    except ValidationError as exc:
+        if title:
+            errors["title"] = list(exc.messages)
     try:
         checked = uploads.check_upload(upload, kind=kind, size=size)
     except ValidationError as exc:
         errors["file"] = list(exc.messages)
-    if not clean_title:
+    if not clean_title and "title" not in errors:
         errors.setdefault("title", []).append(gettext("Give the file a short title."))
     _raise_if(errors)
     attachment = Attachment(kind=checked.kind, title=clean_title, size=checked.size)

@@ -40,8 +40,8 @@ def staff():
 
 def _initiative_data(**extra):
     data = {
-        "title": "Harbour <b>school</b> days",
-        "summary": "Pupils visit the port.<script>alert(1)</script>",
+        "title": "  Harbour   school days ",
+        "summary": "Pupils visit the port.\r\n",
         "themes": ["education", "port-city-interface"],
         "goals": [5, 8],
         "audiences": ["schools"],
@@ -51,7 +51,7 @@ def _initiative_data(**extra):
     return data
 
 
-def test_create_initiative_is_a_sanitised_draft_with_relations_and_history(member):
+def test_create_initiative_is_a_normalised_draft_with_relations_and_history(member):
     record = services.initiative_create(
         actor=member.user, organisation=member.organisation, data=_initiative_data()
     )
@@ -80,9 +80,26 @@ def test_slugs_stay_unique_for_equal_titles(member):
     assert second.slug.startswith("harbour-school-days")
 
 
-def test_escaped_tags_do_not_survive_sanitising():
-    assert services.sanitise_text("&lt;script&gt;x&lt;/script&gt;ok") == "ok"
-    assert services.sanitise_text("Port & City < 3") == "Port & City < 3"
+@pytest.mark.parametrize(
+    "title",
+    ["Harbour <b>school</b> days", "&lt;script&gt;x&lt;/script&gt;ok", "<!-- x --> y", "a\x00b"],
+)
+def test_markup_and_nul_characters_are_refused_not_silently_removed(member, title):
+    with pytest.raises(ValidationError) as excinfo:
+        services.initiative_create(
+            actor=member.user, organisation=member.organisation, data=_initiative_data(title=title)
+        )
+    assert "title" in excinfo.value.message_dict
+    assert Initiative.objects.count() == 0
+
+
+def test_text_that_only_looks_like_markup_is_kept(member):
+    record = services.initiative_create(
+        actor=member.user,
+        organisation=member.organisation,
+        data=_initiative_data(title="Port & City < 3 > 2"),
+    )
+    assert record.title == "Port & City < 3 > 2"
 
 
 def test_create_reports_every_bad_field_and_writes_nothing(member):
@@ -252,7 +269,9 @@ def test_request_changes_needs_a_message_and_mails_it(member, staff):
     with pytest.raises(ValidationError) as excinfo:
         services.record_request_changes(actor=staff, record=record, message="  ")
     assert "message" in excinfo.value.message_dict
-    services.record_request_changes(actor=staff, record=record, message="Add <i>figures</i>.")
+    with pytest.raises(ValidationError):
+        services.record_request_changes(actor=staff, record=record, message="Add <i>figures</i>.")
+    services.record_request_changes(actor=staff, record=record, message=" Add figures.\r\n")
     record.refresh_from_db()
     assert record.publication_status == PublicationStatus.CHANGES_REQUESTED
     event = ModerationEvent.objects.get(initiative=record)
@@ -399,7 +418,7 @@ def test_bad_api_style_input_is_a_validation_error(member, data):
         {"staff_fte": "12345678.5"},
         {"website": "javascript:alert(1)"},
         {"contact_email": "not-an-address"},
-        {"sources": "ftp://example.org/x"},
+        {"sources": '<a href="https://example.org">x</a>'},
         {"operators": ["no-such-org"]},
     ],
 )
