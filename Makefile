@@ -59,8 +59,11 @@ lock:
 	/tmp/portolan-lock/bin/pip install --quiet ".[dev]"
 	/tmp/portolan-lock/bin/pip freeze --exclude portolan > requirements.lock
 
+# Extract the UI strings into the FR/ES .po files (the source of truth for translations, edited by
+# hand; msgctxt kept, file names without line numbers so merges stay quiet) and compile the .mo
+# files, which are committed. Then `$(PY) tools/i18n.py missing` lists what still needs a msgstr.
 messages: install
-	$(MANAGE) makemessages -l fr -l es --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=tools --no-obsolete
+	$(MANAGE) makemessages -l fr -l es --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=tools --no-obsolete --add-location=file
 	$(MANAGE) compilemessages -l fr -l es --ignore=.venv --ignore=var
 
 clean:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -17,7 +17,7 @@ from .permissions import can_edit, can_view
 
 class PortCenterFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=pgettext_lazy("port center", "Status"),
         required=False,
         choices=[("", _("Any status")), *PortCenterStatus.choices],
     )

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .constants import SORT_LABELS, SORTS
 from .selectors import SearchParams, SearchResults, params_to_query
@@ -19,7 +20,7 @@ FACET_TITLES = {
     "goal": _("Agenda 2030 goal"),
     "audience": _("Audience"),
     "kind": _("Organisation kind"),
-    "status": _("Status"),
+    "status": pgettext_lazy("initiative or port center", "Status"),
     "decade": _("Years"),
 }
 FACET_ATTRS = {
