@@ -13,18 +13,14 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from portolan.catalogue.models import (
-    BudgetBand,
-    ContentLanguage,
-    InitiativeStatus,
-    Offer,
-    PortCenterStatus,
+    Initiative,
+    InitiativeTranslation,
+    PortCenter,
 )
 
 
 def _clean_text(value: str) -> str:
-    # NUL bytes and lone surrogates cannot be stored by PostgreSQL (and are never meant).
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+    # Lone surrogates cannot be stored by PostgreSQL (NUL characters are the model's rule).
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -303,104 +299,159 @@ class PortCenterOut(Schema):
 
 
 # --- write bodies -------------------------------------------------------------------------
+# Generated from the models: the limits a body may break are the model's own (portolan/core/
+# fields.py and the models' validators), checked by the services with the same messages as the
+# editor and the import. The schema documents them (maxLength, minimum, maximum, enum) for
+# clients, but does not check them a second time with other words.
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=240)]
-Year = Annotated[int, Field(ge=1800, le=2100)]
-Url = Annotated[Text, Field(max_length=500)]
-LongText = Annotated[Text, Field(max_length=20000)]
-
-
-Title = Annotated[Text, Field(min_length=1, max_length=220)]
-Summary = Annotated[Text, Field(min_length=1, max_length=1200)]
-Name = Annotated[Text, Field(min_length=1, max_length=200)]
-Line120 = Annotated[Text, Field(max_length=120)]
-Line254 = Annotated[Text, Field(max_length=254)]
-Line300 = Annotated[Text, Field(max_length=300)]
-
-
-class TranslationIn(Schema):
-    language: ContentLanguage
-    title: Title
-    summary: Summary
-
-
-class InitiativeFields(Schema):
-    title: Title | None = None
-    summary: Summary | None = None
-    context: LongText | None = None
-    actions: LongText | None = None
-    results: LongText | None = None
-    resources: LongText | None = None
-    lessons: LongText | None = None
-    port_city: Slug | None = Field(None, description="Port city slug.")
-    partners: list[Slug] | None = Field(None, max_length=50, description="Organisation slugs.")
-    themes: list[Slug] | None = Field(None, max_length=30, description="Theme slugs.")
-    goals: list[Annotated[int, Field(ge=1, le=99)]] | None = Field(
-        None, max_length=10, description="Agenda 2030 goal numbers."
-    )
-    audiences: list[Slug] | None = Field(None, max_length=30, description="Audience slugs.")
-    start_year: Year | None = None
-    end_year: Year | None = None
-    status: InitiativeStatus | None = None
-    budget_band: BudgetBand | None = None
-    funding_sources: Line300 | None = None
-    links: list[Url] | None = Field(None, max_length=30, description="Web addresses.")
-    language: ContentLanguage | None = Field(None, description="Language of the text.")
-    translations: list[TranslationIn] | None = Field(
-        None, max_length=8, description="Title and summary in other languages (replaces all)."
-    )
-
-
-class InitiativeCreate(InitiativeFields):
-    organisation: Slug | None = Field(
-        None, description="Owner organisation slug; optional when you belong to one only."
-    )
-    title: Title
-    summary: Summary
-
-
-class InitiativeUpdate(InitiativeFields):
-    """Only the fields sent are changed."""
-
-
-class PortCenterFields(Schema):
-    name: Name | None = None
-    port_city: Slug | None = Field(None, description="Port city slug.")
-    operators: list[Slug] | None = Field(None, max_length=20, description="Organisation slugs.")
-    operator_text: Line300 | None = None
-    opening_year: Year | None = None
-    charter_signed_year: Year | None = None
-    status: PortCenterStatus | None = None
-    governance_model: Line300 | None = None
-    surface_m2: Annotated[int, Field(ge=0, le=2_000_000_000)] | None = None
-    staff_fte: Annotated[float, Field(ge=0, le=99999)] | None = None
-    visitors_per_year: Annotated[int, Field(ge=0, le=2_000_000_000)] | None = None
-    visitors_year_of_figure: Year | None = None
-    audiences: list[Slug] | None = Field(None, max_length=30, description="Audience slugs.")
-    offers: list[Offer] | None = Field(None, max_length=20)
-    languages: Line120 | None = None
-    description: LongText | None = None
-    address: Line300 | None = None
-    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
-    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
-    website: Url | None = None
-    contact_email: Line254 | None = None
-    notes: Line300 | None = None
-    sources: list[Url] | None = Field(None, max_length=30, description="Public source URLs.")
-
-
-class PortCenterCreate(PortCenterFields):
-    organisation: Slug | None = Field(
-        None, description="Owner organisation slug; optional when you belong to one only."
-    )
-    name: Name
-
-
-class PortCenterUpdate(PortCenterFields):
-    """Only the fields sent are changed."""
-
-
+_LIST_MAX = 50
 _LINE_LISTS = {"links", "sources"}
+
+
+def _limits(model_field: Any) -> dict[str, Any]:
+    from django.core import validators
+
+    extra: dict[str, Any] = {}
+    if getattr(model_field, "max_length", None):
+        extra["maxLength"] = model_field.max_length
+    for validator in model_field.validators:
+        if isinstance(validator, validators.MinValueValidator):
+            extra["minimum"] = validator.limit_value
+        elif isinstance(validator, validators.MaxValueValidator):
+            extra["maximum"] = validator.limit_value
+    if model_field.choices:
+        extra["enum"] = [value for value, _label in model_field.choices]
+    return extra
+
+
+def _annotation(model_field: Any) -> Any:
+    from django.db import models
+
+    if model_field.name in _LINE_LISTS:
+        return list[Text]
+    if isinstance(model_field, models.ManyToManyField):
+        if model_field.name == "goals":
+            return list[int]
+        return list[Slug]
+    if isinstance(model_field, models.ForeignKey):
+        return Slug
+    if isinstance(model_field, models.JSONField):
+        return list[str]
+    if isinstance(model_field, models.IntegerField):
+        return int
+    if isinstance(model_field, models.FloatField | models.DecimalField):
+        return float
+    return Text
+
+
+def body_schema(
+    name: str, model: Any, fields: list[str], *, required: tuple[str, ...] = (), **extra: Any
+) -> type[Schema]:
+    """A write body for `model`: its editable `fields` with the model's types, help texts and
+    documented limits; only `required` ones must be sent."""
+    from pydantic import create_model
+
+    definitions: dict[str, Any] = {}
+    for field_name in fields:
+        model_field = model._meta.get_field(field_name)
+        annotation = _annotation(model_field)
+        description = str(getattr(model_field, "help_text", "") or model_field.verbose_name)
+        limits = _limits(model_field) if not model_field.is_relation else {}
+        if isinstance(annotation, type) and annotation is list:
+            limits = {}
+        is_list = getattr(annotation, "__origin__", None) is list
+        default: Any = ... if field_name in required else None
+        field_info = Field(
+            default,
+            description=description,
+            max_length=_LIST_MAX if is_list else None,
+            json_schema_extra=limits or None,
+        )
+        definitions[field_name] = (
+            annotation if field_name in required else annotation | None,
+            field_info,
+        )
+    definitions.update(extra)
+    return create_model(name, __base__=Schema, **definitions)
+
+
+_INITIATIVE_FIELDS = [
+    "title",
+    "summary",
+    "context",
+    "actions",
+    "results",
+    "resources",
+    "lessons",
+    "port_city",
+    "partners",
+    "themes",
+    "goals",
+    "audiences",
+    "start_year",
+    "end_year",
+    "status",
+    "budget_band",
+    "funding_sources",
+    "links",
+    "language",
+]
+_PORT_CENTER_FIELDS = [
+    "name",
+    "port_city",
+    "operators",
+    "operator_text",
+    "opening_year",
+    "charter_signed_year",
+    "status",
+    "governance_model",
+    "surface_m2",
+    "staff_fte",
+    "visitors_per_year",
+    "visitors_year_of_figure",
+    "audiences",
+    "offers",
+    "languages",
+    "description",
+    "address",
+    "latitude",
+    "longitude",
+    "website",
+    "contact_email",
+    "notes",
+    "sources",
+]
+_OWNER = (
+    Slug | None,
+    Field(None, description="Owner organisation slug; optional when you belong to one only."),
+)
+
+TranslationIn = body_schema(
+    "TranslationIn",
+    InitiativeTranslation,
+    ["language", "title", "summary"],
+    required=("language", "title", "summary"),
+)
+_TRANSLATIONS = (
+    list[TranslationIn] | None,  # type: ignore[valid-type]
+    Field(None, max_length=8, description="Title and summary in other languages (replaces all)."),
+)
+InitiativeCreate = body_schema(
+    "InitiativeCreate",
+    Initiative,
+    _INITIATIVE_FIELDS,
+    required=("title", "summary"),
+    organisation=_OWNER,
+    translations=_TRANSLATIONS,
+)
+InitiativeUpdate = body_schema(
+    "InitiativeUpdate", Initiative, _INITIATIVE_FIELDS, translations=_TRANSLATIONS
+)
+PortCenterCreate = body_schema(
+    "PortCenterCreate", PortCenter, _PORT_CENTER_FIELDS, required=("name",), organisation=_OWNER
+)
+PortCenterUpdate = body_schema("PortCenterUpdate", PortCenter, _PORT_CENTER_FIELDS)
 
 
 def service_data(body: Schema, *, exclude: set[str] | None = None) -> dict[str, Any]:

@@ -134,12 +134,17 @@ def test_invalid_values_give_field_errors_and_write_nothing(client):
 
 def test_schema_violations_are_422_with_the_field_named(client):
     _user, _org, headers = member_with_token()
-    response = _post(client, "/api/v1/initiatives", {"title": "", "goals": ["x"]}, headers)
+    response = _post(client, "/api/v1/initiatives", {"goals": ["x"]}, headers)
     assert response.status_code == 422
     fields = {item["field"] for item in response.json()["errors"]}
-    assert "title" in fields and "summary" in fields
+    assert {"title", "summary", "goals.0"} <= fields
+    # Well-formed bodies that break a model rule get the model's own message.
+    empty = _post(client, "/api/v1/initiatives", {"title": "", "summary": "s"}, headers)
+    assert empty.status_code == 422
+    assert [item["field"] for item in empty.json()["errors"]] == ["title"]
     nul = _post(client, "/api/v1/initiatives", {"title": "a\u0000b", "summary": "s"}, headers)
     assert nul.status_code == 422
+    assert "NUL" in nul.json()["errors"][0]["message"]
 
 
 def test_writes_need_a_token(client):
