@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portolan.accounts.models import Organisation
 from portolan.core.models import Audience, Goal, Theme
-from portolan.places.models import PortCity
+from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
+from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
 
 from .models import (
     AttachmentKind,
@@ -29,7 +30,23 @@ from .models import (
 TRANSLATION_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
-class GoalChoiceField(forms.ModelMultipleChoiceField):
+class KnownChoicesField(forms.ModelMultipleChoiceField):
+    """Says what the services and the import say of values that match nothing."""
+
+    def _check_values(self, value: Any) -> Any:
+        try:
+            return super()._check_values(value)
+        except ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+            known = {str(pk) for pk in self.queryset.values_list("pk", flat=True)}
+            unknown = [str(v) for v in value if str(v) not in known]
+            raise ValidationError(
+                str(UNKNOWN_VALUES_MESSAGE) % {"values": ", ".join(unknown)}, code="invalid_choice"
+            ) from None
+
+
+class GoalChoiceField(KnownChoicesField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.number}. {obj.name}"
 
@@ -95,7 +112,9 @@ class InitiativeForm(RecordFormMixin):
         label=_("Language of the text"), choices=ContentLanguage.choices, initial="en"
     )
     port_city = forms.ModelChoiceField(
-        label=_("Port city"), queryset=PortCity.objects.only("id", "name", "country")
+        label=_("Port city"),
+        queryset=PortCity.objects.only("id", "name", "country"),
+        error_messages={"invalid_choice": UNKNOWN_PORT_CITY_MESSAGE},
     )
     context = forms.CharField(label=_("Context and challenge"), required=False, widget=_textarea())
     actions = forms.CharField(label=_("What was done"), required=False, widget=_textarea())
@@ -106,13 +125,13 @@ class InitiativeForm(RecordFormMixin):
     lessons = forms.CharField(
         label=_("Lessons and potential for transfer"), required=False, widget=_textarea()
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = KnownChoicesField(
         label=_("Partner organisations"),
         queryset=Organisation.objects.only("id", "name"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = KnownChoicesField(
         label=_("Themes"),
         queryset=Theme.objects.all(),
         required=False,
@@ -124,18 +143,14 @@ class InitiativeForm(RecordFormMixin):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    audiences = forms.ModelMultipleChoiceField(
+    audiences = KnownChoicesField(
         label=_("Audiences"),
         queryset=Audience.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    start_year = forms.IntegerField(
-        label=_("Start year"), required=False, min_value=1800, max_value=2100
-    )
-    end_year = forms.IntegerField(
-        label=_("End year"), required=False, min_value=1800, max_value=2100
-    )
+    start_year = forms.IntegerField(label=_("Start year"), required=False)
+    end_year = forms.IntegerField(label=_("End year"), required=False)
     status = forms.ChoiceField(
         label=pgettext_lazy("initiative", "Status"),
         choices=InitiativeStatus.choices,
@@ -272,7 +287,9 @@ class InitiativeForm(RecordFormMixin):
 class PortCenterForm(RecordFormMixin):
     name = forms.CharField(label=_("Name"), max_length=200)
     port_city = forms.ModelChoiceField(
-        label=_("Port city"), queryset=PortCity.objects.only("id", "name", "country")
+        label=_("Port city"),
+        queryset=PortCity.objects.only("id", "name", "country"),
+        error_messages={"invalid_choice": UNKNOWN_PORT_CITY_MESSAGE},
     )
     status = forms.ChoiceField(
         label=pgettext_lazy("port center", "Status"),
@@ -280,7 +297,7 @@ class PortCenterForm(RecordFormMixin):
         required=False,
     )
     description = forms.CharField(label=_("Description"), required=False, widget=_textarea(6))
-    operators = forms.ModelMultipleChoiceField(
+    operators = KnownChoicesField(
         label=_("Operator organisations"),
         queryset=Organisation.objects.only("id", "name"),
         required=False,
@@ -289,12 +306,8 @@ class PortCenterForm(RecordFormMixin):
     operator_text = forms.CharField(
         label=_("Operator(s) as stated"), max_length=300, required=False
     )
-    opening_year = forms.IntegerField(
-        label=_("Opening year"), required=False, min_value=1800, max_value=2100
-    )
-    charter_signed_year = forms.IntegerField(
-        label=_("Missions Charter signed"), required=False, min_value=1800, max_value=2100
-    )
+    opening_year = forms.IntegerField(label=_("Opening year"), required=False)
+    charter_signed_year = forms.IntegerField(label=_("Missions Charter signed"), required=False)
     governance_model = forms.CharField(label=_("Governance model"), max_length=300, required=False)
     surface_m2 = forms.IntegerField(label=_("Surface (m²)"), required=False, min_value=0)
     staff_fte = forms.DecimalField(
@@ -304,9 +317,9 @@ class PortCenterForm(RecordFormMixin):
         label=_("Visitors per year"), required=False, min_value=0
     )
     visitors_year_of_figure = forms.IntegerField(
-        label=_("Year of the visitor figure"), required=False, min_value=1800, max_value=2100
+        label=_("Year of the visitor figure"), required=False
     )
-    audiences = forms.ModelMultipleChoiceField(
+    audiences = KnownChoicesField(
         label=_("Audiences"),
         queryset=Audience.objects.all(),
         required=False,
@@ -325,10 +338,8 @@ class PortCenterForm(RecordFormMixin):
         help_text=_("Comma-separated."),
     )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
-    longitude = forms.FloatField(
-        label=_("Longitude"), required=False, min_value=-180, max_value=180
-    )
+    latitude = forms.FloatField(label=_("Latitude"), required=False)
+    longitude = forms.FloatField(label=_("Longitude"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     contact_email = forms.EmailField(
         label=_("Public contact e-mail"),

@@ -29,7 +29,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from portolan.accounts.models import Organisation, OrganisationKind, User
 from portolan.core.models import Audience, Goal, Theme
-from portolan.places.models import PortCity
+from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
+from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
 
 from .models import (
     BudgetBand,
@@ -433,15 +434,18 @@ def _parse_cell(col: Column, raw: str, lookups: _Lookups, errors: list[str]) -> 
         return found
     if col.type == TERMS:
         terms = []
+        unknown = []
         mapping = lookups.terms[col.name]
         for ref in _split(value):
             term = mapping.get(ref.lower())
             if term is None:
-                errors.append(
-                    _("%(column)s: unknown value “%(value)s”.") % {"column": label, "value": ref}
-                )
+                unknown.append(ref)
             elif term not in terms:
                 terms.append(term)
+        if unknown:
+            errors.append(
+                f"{label}: " + str(UNKNOWN_VALUES_MESSAGE) % {"values": ", ".join(unknown)}
+            )
         return terms
     if col.type == OFFERS:
         offers = list(dict.fromkeys(_split(value)))
@@ -478,7 +482,8 @@ def _resolve_city(values: Mapping[str, str], lookups: _Lookups, errors: list[str
             )
             return None
     errors.append(
-        _("port_city: no port city matches “%(value)s”; add it first (command add_port_city).")
+        f"port_city: {UNKNOWN_PORT_CITY_MESSAGE} "
+        + _("No port city matches “%(value)s”; add it first (command add_port_city).")
         % {"value": ref}
     )
     return None

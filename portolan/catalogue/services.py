@@ -33,7 +33,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portolan.accounts.models import Organisation, User
 from portolan.core.models import Audience, Goal, Theme
-from portolan.places.models import PortCity
+from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
+from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
 
 from . import permissions, uploads
 from .models import (
@@ -153,7 +154,7 @@ def _resolve_port_city(value: Any, errors: dict[str, list[str]]) -> PortCity | N
         city = PortCity.objects.filter(slug=value).first()
         if city is not None:
             return city
-    errors.setdefault("port_city", []).append(gettext("Choose a known port city."))
+    errors.setdefault("port_city", []).append(str(UNKNOWN_PORT_CITY_MESSAGE))
     return None
 
 
@@ -193,8 +194,7 @@ def _resolve_many(
         missing = lookup - {getattr(o, key) for o in found}
         if missing:
             errors.setdefault(field, []).append(
-                gettext("Unknown value(s): %(values)s.")
-                % {"values": ", ".join(sorted(str(m) for m in missing))}
+                str(UNKNOWN_VALUES_MESSAGE) % {"values": ", ".join(sorted(str(m) for m in missing))}
             )
             return []
         objects.extend(found)

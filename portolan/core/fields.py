@@ -42,10 +42,12 @@ MAX_INT = 2_147_483_647
 # A tag starts with "<" directly followed by a letter, "/", "!" or "?": "a < b" and "<3" are text.
 _MARKUP = re.compile(r"<\s*[/!?]?\s*[a-zA-Z][^>]*>|<!--|<\?")
 
+UNKNOWN_VALUES_MESSAGE = _("Unknown value(s): %(values)s.")
 YEAR_MESSAGE = _("Enter a year between %(min)s and %(max)s.")
 URL_LINE_MESSAGE = _("Not a web address (one per line): %(value)s.")
 MARKUP_MESSAGE = _("Remove the HTML markup: this field takes plain text.")
-NUL_MESSAGE = _("Remove the NUL character: this field takes plain text.")
+# Django's own form message (and its translations), so a form and a model say the same thing.
+NUL_MESSAGE = validators.ProhibitNullCharactersValidator.message
 
 
 def normalise_text(value: str, *, single_line: bool = False) -> str:
@@ -111,7 +113,7 @@ def year_validators() -> list[Any]:
 
 
 def _text_validators() -> list[Any]:
-    return [validators.ProhibitNullCharactersValidator(message=NUL_MESSAGE), NoMarkupValidator()]
+    return [validators.ProhibitNullCharactersValidator(), NoMarkupValidator()]
 
 
 class PlainCharField(models.CharField):

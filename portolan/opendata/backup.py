@@ -28,6 +28,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
@@ -182,6 +183,7 @@ def restore(data: dict[str, Any], *, media_dir: Path | None = None) -> RestoreRe
             # A raw save keeps timestamps and sends no history or search signal; the ids are
             # new to this database, so a single INSERT is enough.
             m2m_data = deserialized.m2m_data or {}  # save() clears it
+            _validate(deserialized.object)
             deserialized.save(save_m2m=False, force_insert=True)
             obj = deserialized.object
             models_seen.add(type(obj))
@@ -204,6 +206,20 @@ def restore(data: dict[str, Any], *, media_dir: Path | None = None) -> RestoreRe
         report.files_copied, report.problems = _restore_files(data.get("files", []), media_dir)
     _rebuild_search_index()
     return report
+
+
+def _validate(obj: Model) -> None:
+    """A backup is input like any other: the models' own rules apply to what it restores.
+    References are checked once for the whole file by the database (check_constraints below),
+    uniqueness by the inserts."""
+    relations = [f.name for f in obj._meta.fields if f.is_relation]
+    try:
+        obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+        )
+        raise BackupError(f"{obj._meta.label_lower} {obj.pk}: {problems}") from None
 
 
 def _write_links(links: dict[tuple[type[Model], str], list[tuple[Any, Sequence[Any]]]]) -> None:

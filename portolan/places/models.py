@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
+UNKNOWN_PORT_CITY_MESSAGE = _("Choose a known port city.")
+
+
 class Region(models.TextChoices):
     """World regions, following the GeoNames continent codes (the data package we use)."""
 
