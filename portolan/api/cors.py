@@ -12,7 +12,7 @@ from __future__ import annotations
 from corsheaders.middleware import CorsMiddleware
 from django.http import HttpRequest
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class ReadOnlyCorsMiddleware(CorsMiddleware):

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from . import caching, throttling
 from .auth import InvalidToken, request_token
+from .cors import READ_METHODS
 
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 View = Callable[..., HttpResponse]

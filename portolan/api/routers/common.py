@@ -3,7 +3,6 @@ Last-Modified, path parameters for stable ids and slugs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -74,12 +73,11 @@ def listing(
     qs: QuerySet[Any],
     *,
     ordered_ids: list[int] | None = None,
-    last_modified: Callable[[QuerySet[Any]], datetime | None] = newest,
 ) -> QuerySet[Any] | Ranked:
     """What a list endpoint returns to `@paginate(PagePagination)`: `qs`, or with `ordered_ids`
     (full-text matches in rank order) only those records, in that order. Sets Last-Modified."""
     if ordered_ids is not None:
         # Never scan the whole table: only the (bounded) full-text matches are candidates.
         qs = qs.filter(pk__in=ordered_ids)
-    mark_last_modified(request, last_modified(qs))
+    mark_last_modified(request, newest(qs))
     return qs if ordered_ids is None else Ranked(qs, ordered_ids)
