@@ -4,7 +4,9 @@
 
 Ours rather than ninja's `PageNumberPagination`: that one answers `{items, count}` without
 links and clamps a large `page_size` silently; we refuse it with a 400 that says the maximum,
-and a page past the end returns an empty `results` list with the true `count`."""
+and a page past the end returns an empty `results` list with the true `count`. Cost: two
+queries (count, page), one past the end, as pinned by the `constant_number_of_queries` tests:
+`.venv/bin/pytest portolan/api/tests/test_reads.py -k constant_number`."""
 
 from __future__ import annotations
 
