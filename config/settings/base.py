@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "corsheaders",
     "portolan.core",
     "portolan.accounts",
     "portolan.places",
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # django-cors-headers, kept to reads; high up so that its preflight answer and headers
+    # also reach responses made by the middleware below (redirects, 404s).
+    "portolan.api.cors.ReadOnlyCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -212,6 +216,30 @@ API_RATE_LIMITS = {
     "anon": os.environ.get("PORTOLAN_API_RATE_ANON", "120/m"),
     "token": os.environ.get("PORTOLAN_API_RATE_TOKEN", "600/m"),
 }
+
+# CORS (django-cors-headers): the API and the open-data reads (exports, feeds) may be read by
+# any site's scripts, without credentials; the rest of the site is not CORS-open.
+_LANGUAGE_PREFIX = "|".join(code for code, _label in LANGUAGES)
+CORS_URLS_REGEX = rf"^/(?:api/|feeds/|(?:(?:{_LANGUAGE_PREFIX})/)?open-data/export\.)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+# No Authorization: browsers on other sites cannot use a token.
+CORS_ALLOW_HEADERS = (
+    "Accept",
+    "Accept-Language",
+    "Content-Type",
+    "If-None-Match",
+    "If-Modified-Since",
+)
+CORS_EXPOSE_HEADERS = (
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+)
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer
+from ninja.security.http import HttpAuthBase
 
 from .models import ApiToken
 from .tokens import authenticate_secret
@@ -55,8 +55,12 @@ def request_user(request: HttpRequest) -> Any:
     return token.user if token is not None else AnonymousUser()
 
 
-class TokenAuth(HttpBearer):
-    """Required on write endpoints; documents the bearer scheme in the OpenAPI schema."""
+class TokenAuth(HttpAuthBase):
+    """Required on write endpoints; documents the bearer scheme in the OpenAPI schema. Not
+    ninja's HttpBearer: the header is parsed once per request by `request_token`, which the
+    gateway has already called, and a bad token must be a 401, never None."""
+
+    openapi_scheme = "bearer"
 
     def __call__(self, request: HttpRequest) -> ApiToken | None:
         try:
@@ -70,9 +74,6 @@ class TokenAuth(HttpBearer):
                 )
             )
         return token
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        return authenticate_secret(token)
 
 
 token_auth = TokenAuth()

@@ -30,7 +30,7 @@ def _items_from_ninja(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     for error in errors:
         loc = [str(part) for part in error.get("loc", ())]
         location = loc[0] if loc else ""
-        path = [part for part in loc[1:] if part not in ("payload", "filters", "paging")]
+        path = [part for part in loc[1:] if part not in ("payload", "filters", "ninja_pagination")]
         items.append(
             {"field": ".".join(path), "location": location, "message": str(error.get("msg", ""))}
         )

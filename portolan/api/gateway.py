@@ -3,15 +3,19 @@ middleware list is shared, so the API keeps its cross-cutting rules to itself):
 
 - refuse early what must never reach a view: NUL bytes in the query string, bodies larger than
   DATA_UPLOAD_MAX_MEMORY_SIZE (413), write requests that are not JSON (415);
-- rate limits per token, or per client IP for anonymous calls and bad tokens (429 + Retry-After);
+- rate limits per token, or per client IP for anonymous calls and bad tokens (429 + Retry-After),
+  counted by ninja's throttles (throttling.py);
 - invalid or revoked tokens (401);
-- HEAD served as GET without a body; CORS preflight for reads;
-- ETag / Last-Modified / 304 on successful reads; CORS open on reads only.
+- HEAD served as GET without a body; a plain OPTIONS answered with `Allow`;
+- ETag / Last-Modified / 304 on successful reads.
+
+CORS headers and the CORS preflight come from django-cors-headers (cors.py, settings `CORS_*`).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -22,11 +26,9 @@ from django.utils.translation import gettext as _
 
 from . import caching, throttling
 from .auth import InvalidToken, request_token
+from .cors import READ_METHODS
 
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-CORS_ALLOW_HEADERS = "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since"
-CORS_EXPOSE_HEADERS = "ETag, Last-Modified, Retry-After, RateLimit-Limit, RateLimit-Remaining"
 
 View = Callable[..., HttpResponse]
 
@@ -35,19 +37,11 @@ def error_response(status: int, detail: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"detail": detail, **extra}, status=status)
 
 
-def _cors(response: HttpResponse) -> HttpResponse:
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
-    return response
-
-
-def _preflight() -> HttpResponse:
+def _options() -> HttpResponse:
+    """OPTIONS that is not a CORS preflight (django-cors-headers answers those first)."""
     response = HttpResponse(status=204)
-    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-    response["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
-    response["Access-Control-Max-Age"] = "86400"
-    response["Allow"] = "GET, HEAD, OPTIONS"
-    return _cors(response)
+    response["Allow"] = ", ".join(READ_METHODS)
+    return response
 
 
 def _screen(request: HttpRequest) -> HttpResponse | None:
@@ -75,19 +69,12 @@ def _screen(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _rate_limit(request: HttpRequest, token_id: int | None) -> throttling.Verdict:
-    if token_id is not None:
-        return throttling.hit("token", str(token_id))
-    ip = throttling.client_ip(request.META, getattr(settings, "NINJA_NUM_PROXIES", 0) or 0)
-    return throttling.hit("anon", ip)
-
-
 def gateway(view: View) -> View:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         method = request.method or "GET"
         if method == "OPTIONS":
-            return _preflight()
+            return _options()
 
         try:
             token = request_token(request)
@@ -95,14 +82,16 @@ def gateway(view: View) -> View:
         except InvalidToken as exc:
             token, invalid_token = None, exc
 
-        verdict = _rate_limit(request, token.pk if token else None)
-        if not verdict.allowed:
+        throttle = throttling.throttle_for(token)
+        if not throttle.allow_request(request):
+            # wait() is None only when the rate was lowered below the calls already counted.
+            retry_after = math.ceil(throttle.wait() or throttle.duration or 1)
             response: HttpResponse = error_response(
                 429,
                 _("Too many requests: the limit is %(limit)s per period. Retry in %(seconds)s s.")
-                % {"limit": verdict.limit, "seconds": verdict.retry_after},
+                % {"limit": throttle.num_requests, "seconds": retry_after},
             )
-            response["Retry-After"] = str(verdict.retry_after)
+            response["Retry-After"] = str(retry_after)
         elif invalid_token is not None:
             response = error_response(401, str(invalid_token))
             response["WWW-Authenticate"] = 'Bearer realm="api"'
@@ -111,9 +100,9 @@ def gateway(view: View) -> View:
 
         if method in READ_METHODS:
             response = caching.finalize(request, response, private=token is not None)
-            _cors(response)
-        response["RateLimit-Limit"] = str(verdict.limit)
-        response["RateLimit-Remaining"] = str(verdict.remaining)
+        # Ninja's throttles send no RateLimit-* headers; clients use them to pace themselves.
+        response["RateLimit-Limit"] = str(throttle.num_requests)
+        response["RateLimit-Remaining"] = str(throttling.remaining(throttle))
         if method == "HEAD":
             response = _without_body(response)
         return response

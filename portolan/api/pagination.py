@@ -1,30 +1,26 @@
-"""Page-number pagination shared by every list endpoint: `?page=` (from 1) and `?page_size=`
-(1-100, default 20). A larger page size is refused with a 400 that says the maximum; a page past
-the end returns an empty `results` list with the true `count`."""
+"""Page-number pagination for every list endpoint, as a django-ninja paginator
+(`@paginate(PagePagination)`): `?page=` (from 1) and `?page_size=` (1-100, default 20), answers
+`{count, next, previous, results}` with absolute links.
+
+Ours rather than ninja's `PageNumberPagination`: that one answers `{items, count}` without
+links and clamps a large `page_size` silently; we refuse it with a 400 that says the maximum,
+and a page past the end returns an empty `results` list with the true `count`. Cost: two
+queries (count, page), one past the end, as pinned by the `constant_number_of_queries` tests:
+`.venv/bin/pytest portolan/api/tests/test_reads.py -k constant_number`."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
+from ninja.pagination import PaginationBase
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1_000_000
 
 T = TypeVar("T")
-
-
-class PageParams(Schema):
-    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
-    page_size: int = Field(
-        DEFAULT_PAGE_SIZE,
-        ge=1,
-        le=MAX_PAGE_SIZE,
-        description=f"Items per page, at most {MAX_PAGE_SIZE}.",
-    )
 
 
 class Page(Schema, Generic[T]):
@@ -40,28 +36,41 @@ def page_url(request: HttpRequest, page: int) -> str:
     return request.build_absolute_uri(request.path + "?" + params.urlencode())
 
 
-class Sliceable(Protocol):
-    def __len__(self) -> int: ...
+class PagePagination(PaginationBase):
+    """The view returns an ordered queryset, or anything with len() and slicing."""
 
-    def __getitem__(self, index: slice) -> Any: ...
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+        page_size: int = Field(
+            DEFAULT_PAGE_SIZE,
+            ge=1,
+            le=MAX_PAGE_SIZE,
+            description=f"Items per page, at most {MAX_PAGE_SIZE}.",
+        )
 
+    Output = Page[Any]  # type: ignore[assignment]
+    items_attribute = "results"
 
-def paginate(
-    request: HttpRequest,
-    source: QuerySet[Any] | Sliceable,
-    params: PageParams,
-) -> dict[str, Any]:
-    """One page of `source` (an ordered queryset, or anything with len() and slicing)."""
-    total = source.count() if isinstance(source, QuerySet) else len(source)
-    start = (params.page - 1) * params.page_size
-    items = list(source[start : start + params.page_size]) if start < total else []
-    last_page = max(1, -(-total // params.page_size))
-    return {
-        "count": total,
-        "next": page_url(request, params.page + 1) if start + params.page_size < total else None,
-        "previous": page_url(request, min(params.page - 1, last_page)) if params.page > 1 else None,
-        "results": items,
-    }
+    def paginate_queryset(
+        self, queryset: Any, pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        total = self._items_count(queryset)
+        size = pagination.page_size
+        start = (pagination.page - 1) * size
+        # Past the end: no query for the page at all.
+        items = list(queryset[start : start + size]) if start < total else []
+        last_page = max(1, -(-total // size))
+        has_next = start + size < total
+        return {
+            "count": total,
+            "next": page_url(request, pagination.page + 1) if has_next else None,
+            "previous": (
+                page_url(request, min(pagination.page - 1, last_page))
+                if pagination.page > 1
+                else None
+            ),
+            "results": items,
+        }
 
 
 def single_page(items: list[Any]) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portolan.accounts.models import Organisation
-from portolan.core.models import Audience, Goal, Theme
 from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
+from portolan.core.models import Audience, Goal, Theme
 from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
 
 from .models import (

@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portolan.accounts.models import Organisation, OrganisationKind, User
-from portolan.core.models import Audience, Goal, Theme
 from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
+from portolan.core.models import Audience, Goal, Theme
 from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
 
 from .models import (

@@ -32,8 +32,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portolan.accounts.models import Organisation, User
-from portolan.core.models import Audience, Goal, Theme
 from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
+from portolan.core.models import Audience, Goal, Theme
 from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
 
 from . import permissions, uploads

@@ -41,9 +41,8 @@ class InitiativesRss(Feed):
             return HttpResponseBadRequest(
                 "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
             )
-        response = super().__call__(request, *args, **kwargs)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+        # CORS headers come from django-cors-headers (settings.CORS_URLS_REGEX).
+        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> _FeedContext:
         # One Feed instance serves every request, so the request's state lives in this object.

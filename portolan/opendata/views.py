@@ -99,7 +99,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Export-Limit"] = str(selectors.EXPORT_LIMIT)
     response["X-Export-Truncated"] = "true" if truncated else "false"
-    response["Access-Control-Allow-Origin"] = "*"
+    # CORS headers come from django-cors-headers (settings.CORS_URLS_REGEX).
     return response
 
 

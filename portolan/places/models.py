@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-
 UNKNOWN_PORT_CITY_MESSAGE = _("Choose a known port city.")
 
 

@@ -1,9 +1,8 @@
-"""Helpers shared by the resource routers: documented error responses, list pages with
+"""Helpers shared by the resource routers: documented error responses, list sources with
 Last-Modified, path parameters for stable ids and slugs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +14,6 @@ from ninja.errors import HttpError
 
 from ..caching import mark_last_modified
 from ..errors import ERROR_STATUSES
-from ..pagination import PageParams, paginate
 from ..schemas import MAX_ID, SLUG_PATTERN, ErrorOut
 
 READ_ERRORS = (400, 404, 429)
@@ -70,19 +68,16 @@ class Ranked:
         return [by_id[pk] for pk in page_ids if pk in by_id]
 
 
-def list_page(
+def listing(
     request: HttpRequest,
     qs: QuerySet[Any],
-    paging: PageParams,
     *,
     ordered_ids: list[int] | None = None,
-    last_modified: Callable[[QuerySet[Any]], datetime | None] = newest,
-) -> dict[str, Any]:
-    """A page of `qs`; with `ordered_ids` (full-text matches in rank order) only those records,
-    in that order."""
+) -> QuerySet[Any] | Ranked:
+    """What a list endpoint returns to `@paginate(PagePagination)`: `qs`, or with `ordered_ids`
+    (full-text matches in rank order) only those records, in that order. Sets Last-Modified."""
     if ordered_ids is not None:
         # Never scan the whole table: only the (bounded) full-text matches are candidates.
         qs = qs.filter(pk__in=ordered_ids)
-    mark_last_modified(request, last_modified(qs))
-    source: QuerySet[Any] | Ranked = qs if ordered_ids is None else Ranked(qs, ordered_ids)
-    return paginate(request, source, paging)
+    mark_last_modified(request, newest(qs))
+    return qs if ordered_ids is None else Ranked(qs, ordered_ids)

@@ -4,11 +4,14 @@ parameters are OR-ed (`?theme=a&theme=b`), different parameters are AND-ed."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+from django.db.models import Model
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.errors import ValidationError
 
-from portolan.accounts.models import OrganisationKind
+from portolan.accounts.models import Organisation, OrganisationKind
 from portolan.catalogue.models import (
     ContentLanguage,
     InitiativeStatus,
@@ -16,7 +19,8 @@ from portolan.catalogue.models import (
     PortCenterStatus,
     PublicationStatus,
 )
-from portolan.places.models import Region
+from portolan.core.models import Audience, Theme
+from portolan.places.models import PortCity, Region
 
 from ..schemas import SLUG_PATTERN, Text
 
@@ -80,3 +84,36 @@ class PortCenterFilters(RecordFilters):
     sort: Literal["relevance", "name", "newest", "updated"] = Field(
         "relevance", description="'relevance' needs `q`; without it, by name."
     )
+
+
+# Slug-valued filters and the table their values must exist in.
+SLUG_FILTERS: dict[str, type[Model]] = {
+    "port_city": PortCity,
+    "organisation": Organisation,
+    "theme": Theme,
+    "audience": Audience,
+}
+
+
+def reject_unknown_slugs(filters: Schema) -> None:
+    """Every list endpoint calls this first: a slug that names nothing is a 400 naming the
+    parameter and the values, not a silent empty list (a typo should not look like "no data").
+    One query per slug-valued parameter given, none when there is none."""
+    errors: list[dict[str, Any]] = []
+    for name, model in SLUG_FILTERS.items():
+        wanted: list[str] = getattr(filters, name, None) or []
+        if not wanted:
+            continue
+        known = set(model._default_manager.filter(slug__in=wanted).values_list("slug", flat=True))
+        unknown = [slug for slug in dict.fromkeys(wanted) if slug not in known]
+        if unknown:
+            values = ", ".join(f"“{slug}”" for slug in unknown)
+            errors.append(
+                {
+                    "loc": ("query", name),
+                    "msg": _("Unknown slug(s): %(values)s") % {"values": values},
+                    "type": "unknown_slug",
+                }
+            )
+    if errors:
+        raise ValidationError(errors)

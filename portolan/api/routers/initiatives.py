@@ -1,29 +1,30 @@
 """Initiatives: public reads (drafts too for their organisation's token holders) and writes for
 members through the catalogue services, the same code path as the web editor."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: ninja evaluates a @paginate view's annotations in
+# its own module, where string annotations such as Query[...] do not resolve.
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
 from portolan.catalogue import selectors_api, services
 
 from ..auth import token_auth
-from ..pagination import Page, PageParams
+from ..pagination import PagePagination
 from ..schemas import InitiativeCreate, InitiativeOut, InitiativeUpdate, service_data
 from .common import WRITE_ERRORS, detail, found, id_param, responses, slug_param
-from .filters import InitiativeFilters
+from .filters import InitiativeFilters, reject_unknown_slugs
 from .records import catalogue_filters, owner_organisation, reader, record_list, writer
 
 router = Router(tags=["initiatives"])
 
 
-@router.get("", response=responses(Page[InitiativeOut]), summary="List initiatives")
-def list_initiatives(
-    request: HttpRequest, filters: Query[InitiativeFilters], paging: Query[PageParams]
-) -> Any:
+@router.get("", response=responses(list[InitiativeOut]), summary="List initiatives")
+@paginate(PagePagination)
+def list_initiatives(request: HttpRequest, filters: Query[InitiativeFilters]) -> Any:
+    reject_unknown_slugs(filters)
     qs = selectors_api.filter_initiatives(
         selectors_api.initiatives_visible_to(reader(request)), catalogue_filters(filters)
     )
@@ -32,7 +33,6 @@ def list_initiatives(
         record_type="initiative",
         qs=qs,
         filters=filters,
-        paging=paging,
         default_sort="newest",
     )
 

@@ -1,19 +1,20 @@
 """Organisations of the network (all public: they have no draft state)."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: ninja evaluates a @paginate view's annotations in
+# its own module, where string annotations such as Query[...] do not resolve.
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
+from ninja.pagination import paginate
 
 from portolan.accounts.models import Organisation
 
 from .. import fulltext
-from ..pagination import Page, PageParams
+from ..pagination import PagePagination
 from ..schemas import OrganisationOut
-from .common import detail, id_param, list_page, responses, slug_param
-from .filters import OrganisationFilters
+from .common import detail, id_param, listing, responses, slug_param
+from .filters import OrganisationFilters, reject_unknown_slugs
 
 router = Router(tags=["organisations"])
 
@@ -22,10 +23,10 @@ def _organisations() -> Any:
     return Organisation.objects.select_related("port_city")
 
 
-@router.get("", response=responses(Page[OrganisationOut]), summary="List organisations")
-def list_organisations(
-    request: HttpRequest, filters: Query[OrganisationFilters], paging: Query[PageParams]
-) -> Any:
+@router.get("", response=responses(list[OrganisationOut]), summary="List organisations")
+@paginate(PagePagination)
+def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
+    reject_unknown_slugs(filters)
     qs = _organisations()
     if filters.kind:
         qs = qs.filter(kind__in=filters.kind)
@@ -43,7 +44,7 @@ def list_organisations(
         else qs.order_by("name", "id")
     )
     ranked = fulltext.ranked_ids("organisation", filters.q)
-    return list_page(request, qs, paging, ordered_ids=ranked)
+    return listing(request, qs, ordered_ids=ranked)
 
 
 @router.get("/{id}", response=responses(OrganisationOut), summary="An organisation by id")

@@ -1,34 +1,35 @@
 """Port cities."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: ninja evaluates a @paginate view's annotations in
+# its own module, where string annotations such as Query[...] do not resolve.
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
+from ninja.pagination import paginate
 
 from portolan.places.models import PortCity
 
 from .. import fulltext
-from ..pagination import Page, PageParams
+from ..pagination import PagePagination
 from ..schemas import PortCityOut
-from .common import detail, id_param, list_page, responses, slug_param
-from .filters import PlaceFilters
+from .common import detail, id_param, listing, responses, slug_param
+from .filters import PlaceFilters, reject_unknown_slugs
 
 router = Router(tags=["port cities"])
 
 
-@router.get("", response=responses(Page[PortCityOut]), summary="List port cities")
-def list_port_cities(
-    request: HttpRequest, filters: Query[PlaceFilters], paging: Query[PageParams]
-) -> Any:
+@router.get("", response=responses(list[PortCityOut]), summary="List port cities")
+@paginate(PagePagination)
+def list_port_cities(request: HttpRequest, filters: Query[PlaceFilters]) -> Any:
+    reject_unknown_slugs(filters)
     qs = PortCity.objects.order_by("name", "id")
     if filters.region:
         qs = qs.filter(region__in=filters.region)
     if filters.country:
         qs = qs.filter(country__in=[c.upper() for c in filters.country])
     ranked = fulltext.ranked_ids("port_city", filters.q)
-    return list_page(request, qs, paging, ordered_ids=ranked)
+    return listing(request, qs, ordered_ids=ranked)
 
 
 @router.get("/{id}", response=responses(PortCityOut), summary="A port city by id")

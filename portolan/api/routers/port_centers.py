@@ -1,29 +1,30 @@
 """Port Center profiles: public reads (drafts too for their organisation's token holders) and
 writes for members through the catalogue services, the same code path as the web editor."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: ninja evaluates a @paginate view's annotations in
+# its own module, where string annotations such as Query[...] do not resolve.
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
 from portolan.catalogue import selectors_api, services
 
 from ..auth import token_auth
-from ..pagination import Page, PageParams
+from ..pagination import PagePagination
 from ..schemas import PortCenterCreate, PortCenterOut, PortCenterUpdate, service_data
 from .common import WRITE_ERRORS, detail, found, id_param, responses, slug_param
-from .filters import PortCenterFilters
+from .filters import PortCenterFilters, reject_unknown_slugs
 from .records import catalogue_filters, owner_organisation, reader, record_list, writer
 
 router = Router(tags=["port centers"])
 
 
-@router.get("", response=responses(Page[PortCenterOut]), summary="List Port Centers")
-def list_port_centers(
-    request: HttpRequest, filters: Query[PortCenterFilters], paging: Query[PageParams]
-) -> Any:
+@router.get("", response=responses(list[PortCenterOut]), summary="List Port Centers")
+@paginate(PagePagination)
+def list_port_centers(request: HttpRequest, filters: Query[PortCenterFilters]) -> Any:
+    reject_unknown_slugs(filters)
     qs = selectors_api.filter_port_centers(
         selectors_api.port_centers_visible_to(reader(request)), catalogue_filters(filters)
     )
@@ -32,7 +33,6 @@ def list_port_centers(
         record_type="port_center",
         qs=qs,
         filters=filters,
-        paging=paging,
         default_sort="name",
     )
 

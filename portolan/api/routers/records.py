@@ -18,8 +18,7 @@ from portolan.catalogue.permissions import member_organisation_ids
 
 from .. import fulltext
 from ..auth import request_user
-from ..pagination import PageParams
-from .common import list_page
+from .common import Ranked, listing
 from .filters import RecordFilters
 
 ORDERINGS: dict[str, tuple[Any, ...]] = {
@@ -65,17 +64,16 @@ def record_list(
     record_type: str,
     qs: QuerySet[Any],
     filters: RecordFilters,
-    paging: PageParams,
     default_sort: str,
-) -> dict[str, Any]:
+) -> QuerySet[Any] | Ranked:
     ranked = fulltext.ranked_ids(record_type, filters.q)
     sort = getattr(filters, "sort", default_sort)
     if sort == "relevance" and ranked is not None:
-        return list_page(request, qs, paging, ordered_ids=ranked)
+        return listing(request, qs, ordered_ids=ranked)
     if ranked is not None:
         qs = qs.filter(pk__in=ranked)
     ordering = ORDERINGS.get(sort, ORDERINGS[default_sort])
-    return list_page(request, qs.order_by(*ordering), paging)
+    return listing(request, qs.order_by(*ordering))
 
 
 def reader(request: HttpRequest) -> Any:
