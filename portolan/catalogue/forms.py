@@ -35,11 +35,12 @@ class KnownChoicesField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value: Any) -> Any:
         try:
-            return super()._check_values(value)
+            return super()._check_values(value)  # type: ignore[misc]
         except ValidationError as exc:
             if exc.code != "invalid_choice":
                 raise
-            known = {str(pk) for pk in self.queryset.values_list("pk", flat=True)}
+            queryset: Any = self.queryset
+            known = {str(pk) for pk in queryset.values_list("pk", flat=True)}
             unknown = [str(v) for v in value if str(v) not in known]
             raise ValidationError(
                 str(UNKNOWN_VALUES_MESSAGE) % {"values": ", ".join(unknown)}, code="invalid_choice"

@@ -214,7 +214,9 @@ def test_port_center_create_and_update(member):
     assert {"offers", "latitude", "opening_year"} <= set(excinfo.value.message_dict)
 
 
-def test_workflow_submit_approve_sets_publication_dates_and_events(member, staff):
+def test_workflow_submit_approve_sets_publication_dates_and_events(
+    member, staff, django_capture_on_commit_callbacks
+):
     record = services.initiative_create(
         actor=member.user, organisation=member.organisation, data=_initiative_data()
     )
@@ -222,7 +224,10 @@ def test_workflow_submit_approve_sets_publication_dates_and_events(member, staff
     record.save()
     services.record_submit(actor=member.user, record=record)
     assert record.publication_status == PublicationStatus.SUBMITTED
-    services.record_approve(actor=staff, record=record)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.record_approve(actor=staff, record=record)
+        assert mail.outbox == [], "the e-mail leaves only once the decision is committed"
+    assert callbacks, "search reindexing and the e-mail wait for the commit"
     record.refresh_from_db()
     assert record.publication_status == PublicationStatus.PUBLISHED
     assert record.published_at is not None
@@ -262,7 +267,9 @@ def test_member_cannot_moderate(member):
         services.record_reject(actor=member.user, record=record, message="no")
 
 
-def test_request_changes_needs_a_message_and_mails_it(member, staff):
+def test_request_changes_needs_a_message_and_mails_it(
+    member, staff, django_capture_on_commit_callbacks
+):
     record = InitiativeFactory(
         organisation=member.organisation, publication_status=PublicationStatus.SUBMITTED
     )
@@ -271,7 +278,8 @@ def test_request_changes_needs_a_message_and_mails_it(member, staff):
     assert "message" in excinfo.value.message_dict
     with pytest.raises(ValidationError):
         services.record_request_changes(actor=staff, record=record, message="Add <i>figures</i>.")
-    services.record_request_changes(actor=staff, record=record, message=" Add figures.\r\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_request_changes(actor=staff, record=record, message=" Add figures.\r\n")
     record.refresh_from_db()
     assert record.publication_status == PublicationStatus.CHANGES_REQUESTED
     event = ModerationEvent.objects.get(initiative=record)
@@ -282,11 +290,12 @@ def test_request_changes_needs_a_message_and_mails_it(member, staff):
     assert record.publication_status == PublicationStatus.SUBMITTED
 
 
-def test_rejected_record_is_final_for_members(member, staff):
+def test_rejected_record_is_final_for_members(member, staff, django_capture_on_commit_callbacks):
     record = InitiativeFactory(
         organisation=member.organisation, publication_status=PublicationStatus.SUBMITTED
     )
-    services.record_reject(actor=staff, record=record, message="Out of scope.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_reject(actor=staff, record=record, message="Out of scope.")
     with pytest.raises(ValidationError):
         services.record_submit(actor=member.user, record=record)
     with pytest.raises(ValidationError):
@@ -472,3 +481,14 @@ def test_workflow_saves_keep_the_current_relations_in_history(member, staff):
     )
     services.record_submit(actor=member.user, record=record)
     assert record.history.first().linked["goals"] == [5, 8]
+
+
+def test_a_refused_moderation_sends_no_e_mail(member, staff, django_capture_on_commit_callbacks):
+    record = InitiativeFactory(
+        organisation=member.organisation, publication_status=PublicationStatus.DRAFT
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(ValidationError):
+            services.record_reject(actor=staff, record=record, message="Out of scope.")
+    assert callbacks == []
+    assert mail.outbox == []

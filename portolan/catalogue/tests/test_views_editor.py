@@ -376,7 +376,9 @@ def test_member_cannot_restore_or_moderate(member_client, member):
     assert record.publication_status == PublicationStatus.SUBMITTED
 
 
-def test_moderation_queue_approve_request_changes_reject(staff_client, member):
+def test_moderation_queue_approve_request_changes_reject(
+    staff_client, member, django_capture_on_commit_callbacks
+):
     first = InitiativeFactory(
         organisation=member.organisation,
         publication_status=PublicationStatus.SUBMITTED,
@@ -394,7 +396,8 @@ def test_moderation_queue_approve_request_changes_reject(staff_client, member):
 
     def moderate(record, kind, **data):
         url = reverse("catalogue:moderate", kwargs={"kind": kind, "slug": record.slug})
-        return staff_client.post(url, data)
+        with django_capture_on_commit_callbacks(execute=True):
+            return staff_client.post(url, data)
 
     moderate(first, "initiatives", action="approve")
     # A request for changes without a message is refused with a clear message.

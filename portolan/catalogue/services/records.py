@@ -1,0 +1,304 @@
+"""Create and update initiatives and Port Centers from the caller's data."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
+
+from portolan.accounts.models import Organisation, User
+
+from .. import permissions
+from ..models import (
+    ContentLanguage,
+    Initiative,
+    InitiativeTranslation,
+    ModerationAction,
+    PortCenter,
+    PublicationStatus,
+)
+from ._base import (
+    _INITIATIVE_M2M,
+    _INITIATIVE_PLAIN,
+    _INITIATIVE_TEXT,
+    _PORT_CENTER_M2M,
+    _PORT_CENTER_PLAIN,
+    _PORT_CENTER_TEXT,
+    Record,
+    _after_member_edit,
+    _check_member_may_edit,
+    _copy_state,
+    _event,
+    _raise_if,
+    _resolve_many,
+    _resolve_offers,
+    _resolve_port_city,
+    _save,
+    _set_many,
+    _text_value,
+    _validate_initiative,
+    _validate_port_center,
+    unique_slug,
+)
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+logger = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------------------------
+# Applying `data` to a record
+# --------------------------------------------------------------------------------------------
+
+
+def _apply_common(
+    record: Record,
+    actor: User,
+    data: Mapping[str, Any],
+    text_fields: set[str],
+    plain_fields: set[str],
+    m2m_fields: Mapping[str, tuple[type[Model], str]],
+    extra: set[str],
+    errors: dict[str, list[str]],
+) -> dict[str, list[Model]]:
+    allowed = set(text_fields) | plain_fields | set(m2m_fields) | {"port_city"} | extra
+    if permissions.is_staff(actor):
+        allowed.add("external_id")
+    for key in data:
+        if key not in allowed:
+            errors.setdefault(str(key), []).append(gettext("Unknown or read-only field."))
+    for field in text_fields:
+        if field in data:
+            setattr(record, field, _text_value(field, data[field], errors))
+    for field in plain_fields:
+        if field in data:
+            value = data[field]
+            if isinstance(value, str):
+                value = value.strip()
+            if isinstance(value, float) and not math.isfinite(value):
+                errors.setdefault(field, []).append(gettext("Enter a finite number."))
+                continue
+            nullable = record._meta.get_field(field).null
+            if value is None and not nullable:
+                value = ""
+            elif value == "" and nullable:
+                value = None
+            setattr(record, field, value)
+    if "external_id" in data and "external_id" in allowed:
+        external_id = data["external_id"]
+        record.external_id = (
+            str(external_id).replace("\x00", "").strip()[:80] or None if external_id else None
+        )
+    if "port_city" in data:
+        city = _resolve_port_city(data["port_city"], errors)
+        if city is not None:
+            record.port_city = city
+    many: dict[str, list[Model]] = {}
+    for field, (model, key) in m2m_fields.items():
+        if field in data:
+            many[field] = _resolve_many(field, model, key, data[field], errors)
+    return many
+
+
+def _clean_translations(
+    record: Initiative, values: Any, errors: dict[str, list[str]]
+) -> list[dict[str, str]]:
+    if values is None:
+        return []
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        errors.setdefault("translations", []).append(gettext("Give a list."))
+        return []
+    result: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for item in values:
+        if not isinstance(item, Mapping):
+            errors.setdefault("translations", []).append(
+                gettext("Each translation needs a language, a title and a summary.")
+            )
+            return []
+        language = item.get("language")
+        title = item.get("title")
+        summary = item.get("summary")
+        if not isinstance(title, str) or not isinstance(summary, str):
+            errors.setdefault("translations", []).append(
+                gettext("Each translation needs a language, a title and a summary.")
+            )
+            return []
+        if language not in ContentLanguage.values:
+            errors.setdefault("translations", []).append(
+                gettext("Unknown language: %(value)s.") % {"value": str(language)[:20]}
+            )
+        elif language in seen:
+            errors.setdefault("translations", []).append(
+                gettext("Only one translation per language.")
+            )
+        elif language == record.language:
+            errors.setdefault("translations", []).append(
+                gettext("A translation must be in another language than the record.")
+            )
+        else:
+            translation_row = InitiativeTranslation(language=language, title=title, summary=summary)
+            try:
+                translation_row.full_clean(exclude=["initiative"], validate_constraints=False)
+            except ValidationError as exc:
+                for messages in exc.message_dict.values():
+                    errors.setdefault("translations", []).extend(messages)
+                continue
+            seen.add(language)
+            result.append(
+                {
+                    "language": language,
+                    "title": translation_row.title,
+                    "summary": translation_row.summary,
+                }
+            )
+    return result
+
+
+def _replace_translations(record: Initiative, translations: list[dict[str, str]]) -> None:
+    record.translations.all().delete()
+    InitiativeTranslation.objects.bulk_create(
+        InitiativeTranslation(initiative=record, **item) for item in translations
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Initiatives
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def initiative_create(
+    *, actor: User, organisation: Organisation, data: Mapping[str, Any]
+) -> Initiative:
+    if not permissions.can_edit_for_organisation(actor, organisation.pk):
+        raise PermissionDenied(gettext("You cannot add records for this organisation."))
+    errors: dict[str, list[str]] = {}
+    record = Initiative(organisation=organisation, publication_status=PublicationStatus.DRAFT)
+    many = _apply_common(
+        record,
+        actor,
+        data,
+        _INITIATIVE_TEXT,
+        _INITIATIVE_PLAIN,
+        _INITIATIVE_M2M,
+        {"translations"},
+        errors,
+    )
+    if "port_city" not in data and organisation.port_city_id:
+        record.port_city_id = organisation.port_city_id
+    record.slug = unique_slug(Initiative, record.title or "initiative", max_length=240)
+    _validate_initiative(record, errors)
+    translations = _clean_translations(record, data.get("translations"), errors)
+    _raise_if(errors)
+    _save(record, actor, "create", many)
+    _set_many(record, many)
+    if translations:
+        _replace_translations(record, translations)
+    return record
+
+
+@transaction.atomic
+def initiative_update(
+    *, actor: User, initiative: Initiative, data: Mapping[str, Any]
+) -> Initiative:
+    record = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    _check_member_may_edit(actor, record)
+    errors: dict[str, list[str]] = {}
+    many = _apply_common(
+        record,
+        actor,
+        data,
+        _INITIATIVE_TEXT,
+        _INITIATIVE_PLAIN,
+        _INITIATIVE_M2M,
+        {"translations"},
+        errors,
+    )
+    _validate_initiative(record, errors)
+    translations = (
+        _clean_translations(record, data["translations"], errors)
+        if "translations" in data
+        else None
+    )
+    _raise_if(errors)
+    reason = _after_member_edit(record, actor)
+    _save(record, actor, reason, many)
+    _set_many(record, many)
+    if translations is not None:
+        _replace_translations(record, translations)
+    if reason == "edit_published":
+        _event(record, actor, ModerationAction.SUBMIT, gettext("Edited after publication."))
+    _copy_state(record, initiative)
+    return initiative
+
+
+# --------------------------------------------------------------------------------------------
+# Port Centers
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def port_center_create(
+    *, actor: User, organisation: Organisation, data: Mapping[str, Any]
+) -> PortCenter:
+    if not permissions.can_edit_for_organisation(actor, organisation.pk):
+        raise PermissionDenied(gettext("You cannot add records for this organisation."))
+    errors: dict[str, list[str]] = {}
+    record = PortCenter(organisation=organisation, publication_status=PublicationStatus.DRAFT)
+    many = _apply_common(
+        record,
+        actor,
+        data,
+        _PORT_CENTER_TEXT,
+        _PORT_CENTER_PLAIN,
+        _PORT_CENTER_M2M,
+        {"offers"},
+        errors,
+    )
+    if "offers" in data:
+        record.offers = _resolve_offers(data["offers"], errors)
+    if "port_city" not in data and organisation.port_city_id:
+        record.port_city_id = organisation.port_city_id
+    record.slug = unique_slug(PortCenter, record.name or "port-center", max_length=220)
+    _validate_port_center(record, errors)
+    _raise_if(errors)
+    _save(record, actor, "create", many)
+    _set_many(record, many)
+    return record
+
+
+@transaction.atomic
+def port_center_update(
+    *, actor: User, port_center: PortCenter, data: Mapping[str, Any]
+) -> PortCenter:
+    record = PortCenter.objects.select_for_update().get(pk=port_center.pk)
+    _check_member_may_edit(actor, record)
+    errors: dict[str, list[str]] = {}
+    many = _apply_common(
+        record,
+        actor,
+        data,
+        _PORT_CENTER_TEXT,
+        _PORT_CENTER_PLAIN,
+        _PORT_CENTER_M2M,
+        {"offers"},
+        errors,
+    )
+    if "offers" in data:
+        record.offers = _resolve_offers(data["offers"], errors)
+    _validate_port_center(record, errors)
+    _raise_if(errors)
+    reason = _after_member_edit(record, actor)
+    _save(record, actor, reason, many)
+    _set_many(record, many)
+    if reason == "edit_published":
+        _event(record, actor, ModerationAction.SUBMIT, gettext("Edited after publication."))
+    _copy_state(record, port_center)
+    return port_center

@@ -1,0 +1,192 @@
+"""The publication workflow: submit, approve, request changes, reject, mark reviewed, restore."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from portolan.accounts.models import User
+
+from .. import permissions
+from ..models import (
+    Initiative,
+    ModerationAction,
+    ModerationEvent,
+    PublicationStatus,
+)
+from ._base import (
+    _NOT_RESTORED,
+    Record,
+    _check_member_may_edit,
+    _copy_state,
+    _event,
+    _locked,
+    _m2m_map,
+    _raise_if,
+    _require_moderator,
+    _save,
+    _set_many,
+    _validate_initiative,
+    _validate_port_center,
+)
+from .notifications import notify_moderation
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+logger = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------------------------
+# Workflow
+# --------------------------------------------------------------------------------------------
+
+
+def _wrong_state(record: Record, action: str) -> ValidationError:
+    return ValidationError(
+        {
+            "publication_status": [
+                gettext("Cannot %(action)s a record whose status is “%(status)s”.")
+                % {"action": action, "status": record.get_publication_status_display()}
+            ]
+        }
+    )
+
+
+def _clean_message(message: str) -> str:
+    """The moderation message, checked by the rules of the field that stores it."""
+    field = ModerationEvent._meta.get_field("message")
+    try:
+        text = field.clean(message or "", None)
+    except ValidationError as exc:
+        raise ValidationError({"message": exc.messages}) from None
+    if not text:
+        raise ValidationError({"message": [gettext("Write a message for the organisation.")]})
+    return str(text)
+
+
+@transaction.atomic
+def record_submit(*, actor: User, record: Record) -> None:
+    current = _locked(record)
+    _check_member_may_edit(actor, current)
+    if current.publication_status not in (
+        PublicationStatus.DRAFT,
+        PublicationStatus.CHANGES_REQUESTED,
+    ):
+        raise _wrong_state(current, gettext("submit"))
+    errors: dict[str, list[str]] = {}
+    if isinstance(current, Initiative):
+        _validate_initiative(current, errors)
+    else:
+        _validate_port_center(current, errors)
+    _raise_if(errors)
+    current.publication_status = PublicationStatus.SUBMITTED
+    _save(current, actor, "submit")
+    _event(current, actor, ModerationAction.SUBMIT)
+    _copy_state(current, record)
+
+
+@transaction.atomic
+def record_approve(*, actor: User, record: Record) -> None:
+    _require_moderator(actor)
+    current = _locked(record)
+    if current.publication_status != PublicationStatus.SUBMITTED:
+        raise _wrong_state(current, gettext("approve"))
+    current.publication_status = PublicationStatus.PUBLISHED
+    if current.published_at is None:
+        current.published_at = timezone.now()
+    current.last_reviewed = timezone.localdate()
+    _save(current, actor, "approve")
+    _event(current, actor, ModerationAction.APPROVE)
+    _copy_state(current, record)
+    notify_moderation(current, ModerationAction.APPROVE, "")
+
+
+@transaction.atomic
+def record_request_changes(*, actor: User, record: Record, message: str) -> None:
+    _require_moderator(actor)
+    text = _clean_message(message)
+    current = _locked(record)
+    if current.publication_status != PublicationStatus.SUBMITTED:
+        raise _wrong_state(current, gettext("request changes to"))
+    current.publication_status = PublicationStatus.CHANGES_REQUESTED
+    _save(current, actor, "request_changes")
+    _event(current, actor, ModerationAction.REQUEST_CHANGES, text)
+    _copy_state(current, record)
+    notify_moderation(current, ModerationAction.REQUEST_CHANGES, text)
+
+
+@transaction.atomic
+def record_reject(*, actor: User, record: Record, message: str) -> None:
+    _require_moderator(actor)
+    text = _clean_message(message)
+    current = _locked(record)
+    if current.publication_status != PublicationStatus.SUBMITTED:
+        raise _wrong_state(current, gettext("reject"))
+    current.publication_status = PublicationStatus.REJECTED
+    _save(current, actor, "reject")
+    _event(current, actor, ModerationAction.REJECT, text)
+    _copy_state(current, record)
+    notify_moderation(current, ModerationAction.REJECT, text)
+
+
+@transaction.atomic
+def record_mark_reviewed(*, actor: User, record: Record) -> None:
+    """The owners confirm the record is still accurate: it is no longer flagged as stale."""
+    current = _locked(record)
+    if not permissions.can_edit(actor, current):
+        raise PermissionDenied(gettext("You cannot change this record."))
+    current.last_reviewed = timezone.localdate()
+    _save(current, actor, "mark_reviewed")
+    _copy_state(current, record)
+
+
+@transaction.atomic
+def record_restore(*, actor: User, record: Record, history_id: int) -> None:
+    """Staff bring back the content of an earlier version; the workflow state stays as it is and
+    the restore itself becomes a new history entry."""
+    _require_moderator(actor)
+    current = _locked(record)
+    try:
+        version = current.history.get(history_id=history_id)  # type: ignore[union-attr]
+    except (current.history.model.DoesNotExist, ValueError, TypeError):  # type: ignore[union-attr]
+        raise ValidationError(
+            {"history_id": [gettext("This version does not belong to the record.")]}
+        ) from None
+    for field in current._meta.concrete_fields:
+        if field.name in _NOT_RESTORED or not hasattr(version, field.attname):
+            continue
+        setattr(current, field.attname, getattr(version, field.attname))
+    errors: dict[str, list[str]] = {}
+    if isinstance(current, Initiative):
+        _validate_initiative(current, errors)
+    else:
+        _validate_port_center(current, errors)
+    many = _linked_from_version(current, getattr(version, "linked", None) or {})
+    _raise_if(errors)
+    _save(current, actor, f"restore:{history_id}", many)
+    _set_many(current, many)
+    _event(
+        current,
+        actor,
+        ModerationAction.RESTORE,
+        gettext("Version of %(date)s restored.")
+        % {"date": version.history_date.strftime("%Y-%m-%d %H:%M")},
+    )
+    _copy_state(current, record)
+
+
+def _linked_from_version(record: Record, linked: Mapping[str, Any]) -> dict[str, list[Model]]:
+    """Links of an old version that still exist (a deleted theme or organisation is skipped).
+    Versions saved before links were recorded carry none: their links are left as they are."""
+    many: dict[str, list[Model]] = {}
+    for field, (model, key) in _m2m_map(record).items():
+        if field in linked and isinstance(linked[field], list):
+            many[field] = list(model._default_manager.filter(**{f"{key}__in": linked[field]}))
+    return many
