@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from portolan.catalogue import views_public as catalogue_views
 from portolan.core import views as core_views
 
 handler400 = "portolan.core.views.bad_request"
@@ -22,10 +23,11 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("portolan.accounts.urls")),
     path("account/tokens/", include("portolan.api.urls_ui")),
-    path("places/", include("portolan.places.urls")),
+    path("places/", include("portolan.catalogue.urls_places")),
     path("search/", include("portolan.search.urls")),
     path("open-data/", include("portolan.opendata.urls")),
     path("catalogue/", include("portolan.catalogue.urls")),
+    path("", catalogue_views.home, name="home"),
     path("", include("portolan.core.urls")),
     prefix_default_language=True,
 )

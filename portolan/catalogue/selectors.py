@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from portolan.accounts.models import Organisation
+from portolan.core.models import Goal
 from portolan.places.models import PortCity
 
 from .models import Attachment, Initiative, PortCenter
@@ -370,3 +371,13 @@ def network_stats() -> dict[str, int]:
         }
         cache.set(HOME_STATS_CACHE_KEY, stats, HOME_STATS_SECONDS)
     return stats
+
+
+def home_context() -> dict[str, Any]:
+    """What the home page shows: the network in figures, the latest records, the goals."""
+    return {
+        "stats": network_stats(),
+        **home_records(),
+        "port_center_url_prefix": port_center_url_prefix(),
+        "goals": list(Goal.objects.all()),
+    }

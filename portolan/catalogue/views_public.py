@@ -15,6 +15,11 @@ from .models import PortCenterStatus
 from .permissions import can_edit, can_view
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page lives here because everything it shows is the catalogue's."""
+    return render(request, "catalogue/home.html", selectors.home_context())
+
+
 class PortCenterFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=pgettext_lazy("port center", "Status"),

@@ -13,10 +13,6 @@ from . import selectors
 logger = logging.getLogger(__name__)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", selectors.home_context())
-
-
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html", selectors.about_context())
 

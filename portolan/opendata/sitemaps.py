@@ -105,7 +105,7 @@ class PortCitySitemap(_RecordSitemap):
         return selectors_export.sitemap_port_cities()
 
 
-STATIC_PAGES = ("core:home", "core:about", "search:index", "opendata:index")
+STATIC_PAGES = ("home", "core:about", "search:index", "opendata:index")
 
 
 class StaticSitemap(_SiteSitemap):

@@ -32,7 +32,7 @@ from portolan.core.models import Audience, Goal, Theme
 
 from . import text
 from .constants import KIND_LABELS, RECORD_TYPE_LABELS, RECORD_TYPES, REGION_LABELS
-from .selectors import FacetValue, Hit, SearchParams, SearchResults, Suggestion, params_to_query
+from .query import FacetValue, Hit, SearchParams, SearchResults, Suggestion, params_to_query
 
 DOC = "search_searchdocument"
 FTS = "search_fts"

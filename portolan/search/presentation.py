@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .constants import SORT_LABELS, SORTS
-from .selectors import SearchParams, SearchResults, params_to_query
+from .query import SearchParams, SearchResults, params_to_query
 
 FACET_TITLES = {
     "type": _("Record type"),
@@ -135,6 +135,6 @@ def page_context(params: SearchParams, results: SearchResults, *, language: str)
 
 
 def _pairs_without(params: SearchParams, skip: set[str]) -> list[tuple[str, str]]:
-    from .selectors import params_to_pairs
+    from .query import params_to_pairs
 
     return [(k, v) for k, v in params_to_pairs(params) if k not in skip]

@@ -11,8 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from . import presentation
-from .engine import run_map
-from .selectors import params_to_query, parse_params, search
+from .selectors import map_points, params_to_query, parse_params, search
 
 PAGE_SIZE = 20
 MAP_LIMIT = 1000
@@ -21,7 +20,7 @@ MAP_LIMIT = 1000
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     params, errors = parse_params(request.GET)
-    results = search(params, page_size=PAGE_SIZE, user=request.user)
+    results = search(params, page_size=PAGE_SIZE)
     context: dict[str, Any] = {
         "params": params,
         "errors": errors,
@@ -36,7 +35,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
     """The current results with coordinates, as a GeoJSON FeatureCollection (at most MAP_LIMIT
     features, best first; `truncated` says when more matched)."""
     params, _errors = parse_params(request.GET)
-    points = run_map(params, limit=MAP_LIMIT + 1)
+    points = map_points(params, limit=MAP_LIMIT + 1)
     truncated = len(points) > MAP_LIMIT
     features = [
         {

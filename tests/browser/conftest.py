@@ -151,7 +151,7 @@ def catalogue(db) -> dict[str, object]:
     from django.apps import apps
 
     from portolan.core.models import Theme
-    from portolan.core.testing import factories as f
+    from portolan.testing import factories as f
     from portolan.core.vocabulary import load_vocabulary
     from portolan.search.services import rebuild_index
 

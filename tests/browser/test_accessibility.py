@@ -47,7 +47,7 @@ def test_public_pages_are_accessible_and_error_free(page, catalogue):
 
 
 def test_editor_pages_are_accessible_and_error_free(page, catalogue):
-    from portolan.core.testing import factories as f
+    from portolan.testing import factories as f
 
     editor = f.MembershipFactory(organisation=catalogue["port_authority"]).user
     f.InitiativeFactory(
@@ -77,7 +77,7 @@ def test_editor_pages_are_accessible_and_error_free(page, catalogue):
 
 
 def test_staff_pages_are_accessible_and_error_free(page, catalogue):
-    from portolan.core.testing import factories as f
+    from portolan.testing import factories as f
 
     staff = f.StaffFactory()
     f.InitiativeFactory(

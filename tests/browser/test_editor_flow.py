@@ -19,7 +19,7 @@ def dashboard_status(pg, title: str) -> str:
 
 
 def test_editor_submits_staff_approve_and_visitors_find_the_initiative(page, catalogue):
-    from portolan.core.testing import factories as f
+    from portolan.testing import factories as f
 
     editor = f.MembershipFactory(
         user=f.UserFactory(email="editor@example.org"), organisation=catalogue["port_authority"]

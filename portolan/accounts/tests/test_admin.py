@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portolan.accounts.models import User
 from portolan.catalogue import services
-from portolan.core.testing.factories import (
+from portolan.testing.factories import (
     InitiativeFactory,
     MembershipFactory,
     PortCenterFactory,

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portolan.core.testing.factories import MembershipFactory, UserFactory
+from portolan.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portolan.api import tokens
-from portolan.core.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+from portolan.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
 def token_for(user: Any, name: str = "script") -> str:

@@ -3,7 +3,7 @@
 import pytest
 
 from portolan.core.models import Audience, Theme
-from portolan.core.testing.factories import (
+from portolan.testing.factories import (
     InitiativeFactory,
     OrganisationFactory,
     PortCenterFactory,

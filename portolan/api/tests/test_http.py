@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from portolan.api import tokens
-from portolan.core.testing.factories import InitiativeFactory, UserFactory
+from portolan.testing.factories import InitiativeFactory, UserFactory
 
 from .factories import bearer, member_with_token, token_for
 

@@ -2,7 +2,7 @@ import pytest
 
 from portolan.catalogue.models import PublicationStatus
 from portolan.core.models import Goal, Theme
-from portolan.core.testing.factories import (
+from portolan.testing.factories import (
     InitiativeFactory,
     OrganisationFactory,
     PortCenterFactory,

@@ -17,7 +17,7 @@ from schemathesis.openapi import from_wsgi
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from portolan.catalogue.models import PublicationStatus
-from portolan.core.testing.factories import InitiativeFactory, PortCenterFactory
+from portolan.testing.factories import InitiativeFactory, PortCenterFactory
 
 from .factories import member_with_token
 

@@ -3,13 +3,13 @@ API's own filters."""
 
 import pytest
 
-from portolan.core.testing.factories import (
+from portolan.search import services as search_services
+from portolan.testing.factories import (
     InitiativeFactory,
     OrganisationFactory,
     PortCenterFactory,
     PortCityFactory,
 )
-from portolan.search import services as search_services
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from portolan.api import tokens
 from portolan.api.models import ApiToken
-from portolan.core.testing.factories import UserFactory
+from portolan.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from portolan.catalogue.models import Initiative, PortCenter, PublicationStatus
 from portolan.core.models import Theme
-from portolan.core.testing.factories import (
+from portolan.testing.factories import (
     InitiativeFactory,
     MembershipFactory,
     OrganisationFactory,

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from portolan.catalogue import permissions
 from portolan.catalogue.models import Initiative, PortCenter, PublicationStatus
-from portolan.core.testing.factories import (
+from portolan.testing.factories import (
     InitiativeFactory,
     MembershipFactory,
     OrganisationFactory,

@@ -4,13 +4,13 @@ from django.core.cache import cache
 from portolan.catalogue import selectors
 from portolan.catalogue.models import InitiativeTranslation, PublicationStatus
 from portolan.core.models import Theme
-from portolan.core.testing.factories import (
+from portolan.places.models import PortCity
+from portolan.testing.factories import (
     InitiativeFactory,
     OrganisationFactory,
     PortCenterFactory,
     PortCityFactory,
 )
-from portolan.places.models import PortCity
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from pypdf import PdfWriter
 
 from portolan.catalogue import services, uploads
 from portolan.catalogue.models import Attachment, PublicationStatus
-from portolan.core.testing.factories import InitiativeFactory, MembershipFactory
+from portolan.testing.factories import InitiativeFactory, MembershipFactory
 
 
 def _image(fmt: str = "PNG", size=(32, 24), **save_options) -> bytes:

@@ -19,7 +19,7 @@ from portolan.catalogue.models import (
     PublicationStatus,
 )
 from portolan.core.models import Theme
-from portolan.core.testing.factories import (
+from portolan.testing.factories import (
     InitiativeFactory,
     MembershipFactory,
     PortCenterFactory,
@@ -610,8 +610,8 @@ def test_editor_pages_render_in_every_language(client, member, language):
 
 def test_history_page_lists_relation_changes(client):
     from portolan.catalogue import services as catalogue_services
-    from portolan.core.testing.factories import MembershipFactory as _Membership
-    from portolan.core.testing.factories import StaffFactory as _Staff
+    from portolan.testing.factories import MembershipFactory as _Membership
+    from portolan.testing.factories import StaffFactory as _Staff
 
     membership = _Membership()
     record = catalogue_services.initiative_create(

@@ -14,7 +14,7 @@ from portolan.catalogue.models import (
 )
 from portolan.catalogue.templatetags import portolan_public
 from portolan.core.models import Audience, Goal, Theme
-from portolan.core.testing.factories import (
+from portolan.testing.factories import (
     InitiativeFactory,
     MembershipFactory,
     OrganisationFactory,

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from portolan.catalogue.models import PublicationStatus
 from portolan.core import views
 from portolan.core.models import Goal, Mission
-from portolan.core.testing.factories import (
+from portolan.testing.factories import (
     InitiativeFactory,
     OrganisationFactory,
     PortCenterFactory,
@@ -224,7 +224,7 @@ def test_home_map_fallback_lists_fifty_places_and_links_to_the_rest(client):
 
 @pytest.mark.django_db
 def test_main_menu_marks_catalogue_current_only_on_public_catalogue_pages(client):
-    from portolan.core.testing.factories import MembershipFactory
+    from portolan.testing.factories import MembershipFactory
 
     public = client.get("/en/catalogue/").content.decode()
     assert 'aria-current="page">Catalogue<' in public.replace("\n", "")

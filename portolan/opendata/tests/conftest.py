@@ -2,13 +2,13 @@ import pytest
 from django.core.cache import cache
 
 from portolan.core.models import Theme
-from portolan.core.testing.factories import (
+from portolan.search import services as search_services
+from portolan.testing.factories import (
     InitiativeFactory,
     OrganisationFactory,
     PortCenterFactory,
     PortCityFactory,
 )
-from portolan.search import services as search_services
 
 
 @pytest.fixture(autouse=True)

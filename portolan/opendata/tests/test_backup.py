@@ -19,7 +19,7 @@ from portolan.catalogue.models import (
     PortCenter,
 )
 from portolan.core.models import Audience, Goal, Theme
-from portolan.core.testing.factories import (
+from portolan.testing.factories import (
     InitiativeFactory,
     MembershipFactory,
     OrganisationFactory,

@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from portolan.catalogue.selectors_export import EXPORT_FIELDS
-from portolan.core.testing.factories import InitiativeFactory
 from portolan.search import services as search_services
+from portolan.testing.factories import InitiativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -191,8 +191,8 @@ def test_xlsx_writer_columns_and_escaping():
 
 
 def test_import_template_xlsx_reads_back_as_an_empty_file(client):
-    from portolan.core.testing.factories import StaffFactory
     from portolan.opendata.tabular import TableError, read_table
+    from portolan.testing.factories import StaffFactory
 
     client.force_login(StaffFactory())
     response = client.get(reverse("opendata:import_template", args=["initiatives", "xlsx"]))

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from portolan.core.testing.factories import InitiativeFactory
+from portolan.testing.factories import InitiativeFactory
 
 pytestmark = pytest.mark.django_db
 

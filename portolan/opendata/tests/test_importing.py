@@ -11,14 +11,14 @@ from django.urls import reverse
 from portolan.accounts.models import Organisation
 from portolan.catalogue import importing
 from portolan.catalogue.models import Initiative, PortCenter
-from portolan.core.testing.factories import (
+from portolan.opendata import services
+from portolan.opendata.models import ImportRun
+from portolan.testing.factories import (
     OrganisationFactory,
     PortCityFactory,
     StaffFactory,
     UserFactory,
 )
-from portolan.opendata import services
-from portolan.opendata.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from portolan.core.testing.factories import StaffFactory
+from portolan.testing.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

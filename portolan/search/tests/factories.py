@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from portolan.catalogue.models import InitiativeTranslation
 from portolan.core.models import Audience, Goal, Theme
-from portolan.core.testing.factories import InitiativeFactory
 from portolan.search import services
+from portolan.testing.factories import InitiativeFactory
 
 
 def index() -> int:

@@ -5,11 +5,11 @@ from django.core.management import call_command
 
 from portolan.catalogue.models import InitiativeTranslation, PublicationStatus
 from portolan.core.models import Theme
-from portolan.core.testing.factories import OrganisationFactory, PortCityFactory
 from portolan.search import services
 from portolan.search.models import SearchDocument
 from portolan.search.selectors import SearchParams, parse_params, search
 from portolan.search.tests.factories import index, initiative
+from portolan.testing.factories import OrganisationFactory, PortCityFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from portolan.core.testing.factories import OrganisationFactory, PortCityFactory
 from portolan.search.tests.factories import index, initiative, theme_slugs
 from portolan.search.tests.test_text import HOSTILE
+from portolan.testing.factories import OrganisationFactory, PortCityFactory
 
 pytestmark = pytest.mark.django_db
 

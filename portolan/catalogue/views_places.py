@@ -1,5 +1,6 @@
-"""Port city pages. The records shown with a city (Port Centers, initiatives) come through the
-catalogue's selectors, which apply the publication rules."""
+"""Port city pages. They live in the catalogue because what they show of a city is its Port
+Centers and initiatives, through the catalogue's selectors (which apply the publication rules);
+the places app keeps the cities themselves (models, coordinates, services)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from portolan.catalogue import selectors as catalogue_selectors
+from portolan.places import selectors
+from portolan.places.models import Region
 
-from . import selectors
-from .models import Region
+from . import selectors as catalogue_selectors
 
 PER_PAGE = 50
 

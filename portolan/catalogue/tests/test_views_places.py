@@ -4,7 +4,7 @@ import re
 import pytest
 
 from portolan.catalogue.models import PublicationStatus
-from portolan.core.testing.factories import (
+from portolan.testing.factories import (
     InitiativeFactory,
     OrganisationFactory,
     PortCenterFactory,

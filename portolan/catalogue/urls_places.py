@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import views_places as views
 
+# The "places" namespace is kept: these are the port city pages, whoever renders them.
 app_name = "places"
 urlpatterns = [
     path("", views.port_city_list, name="list"),
