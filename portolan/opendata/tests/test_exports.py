@@ -237,8 +237,9 @@ def test_unfiltered_export_file_name_is_the_site_and_the_day(client, catalogue):
     from django.utils import timezone
 
     response = get(client, "geojson")
-    assert f'filename="portolan-{timezone.localdate().isoformat()}.geojson"' in (
-        response["Content-Disposition"]
+    assert (
+        f'filename="portolan-{timezone.localdate().isoformat()}.geojson"'
+        in (response["Content-Disposition"])
     )
 
 
