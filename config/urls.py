@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("places/", include("portolan.places.urls")),
     path("search/", include("portolan.search.urls")),
     path("open-data/", include("portolan.opendata.urls")),
+    path("feeds/", include("portolan.opendata.urls_feeds")),
     path("catalogue/", include("portolan.catalogue.urls")),
     path("", include("portolan.core.urls")),
     prefix_default_language=True,
