@@ -1,14 +1,16 @@
 """A minimal, fast XLSX writer: one sheet, inline strings, numbers, booleans, dates.
 
-Kept instead of XlsxWriter because it is about three times faster on our exports. On 499,980
-cells (16,666 rows of 30 export-like columns, dates included), best of three in one run on the
-project's 2-core machine: this writer 1.1 s, XlsxWriter 3.3 in constant_memory mode 3.3 s
-(typed `write_string`/`write_number`/`write_datetime` calls; 4.1 s through the generic
-`write`), openpyxl write-only mode 14.9 s. Command: `.venv/bin/python bench/xlsx_writers.py`.
+Kept rather than XlsxWriter, which is about three times slower on our exports. Measured on this
+project's shared 2-core machine (2026-12-03), 499,980 cells (16,666 rows of 30 export-like
+columns with text, numbers, empty cells, dates and datetimes), CPU time, best of five rounds:
+this writer 1.14 s; XlsxWriter 3.3 in constant_memory mode 3.43 s with typed
+`write_string`/`write_number`/`write_datetime` calls (3.0x), 3.70 s through the generic `write`
+(3.2x); openpyxl write-only 5.65 s (4.3x, one round). Command:
+`.venv/bin/python bench/xlsx_writers.py --repeat 5 [--openpyxl]`.
 
 The result opens in Excel, LibreOffice and openpyxl (tests read it back with openpyxl). Text is
 always written as an inline string, never as a formula; dates and datetimes are Excel date
-serials with a date format, so spreadsheets sort and filter them as dates."""
+serials with an ISO date format, so spreadsheets sort and filter them as dates."""
 
 from __future__ import annotations
 
