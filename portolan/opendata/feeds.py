@@ -54,15 +54,19 @@ class LanguageAtomFeed(Atom1Feed):
         return attributes
 
 
-def _freshness(feed_type: str, request: HttpRequest, params: SearchParams) -> tuple[Any, str]:
+def _freshness(feed_type: str, params: SearchParams) -> tuple[datetime | None, str]:
     """(last modified, ETag) of a feed, from one aggregate over the published initiatives.
 
-    The newest `updated_at` bounds every feed's entries, filtered or not: a search is not run
-    just to answer a 304. The count goes into the ETag so that unpublishing or deleting an
-    initiative (which leaves the newest date as it was) still changes it; the language and the
-    search are in it because they change the feed's text and links."""
-    state = Initiative.objects.published().aggregate(latest=Max("updated_at"), count=Count("id"))
-    latest = state["latest"]
+    The newest `updated_at` of the initiatives and of their organisations (an entry's author)
+    bounds every feed's entries, filtered or not: no search runs just to answer a 304. The count
+    goes into the ETag so that unpublishing or deleting an initiative (which leaves the newest
+    date as it was) still changes it; the language and the search are in it because they change
+    the feed's text and links. A renamed theme (an entry's category) shows at the next edit."""
+    state = Initiative.objects.published().aggregate(
+        latest=Max("updated_at"), authors=Max("organisation__updated_at"), count=Count("id")
+    )
+    dates = [d for d in (state["latest"], state["authors"]) if d is not None]
+    latest = max(dates) if dates else None
     key = "|".join(
         [
             feed_type,
@@ -95,7 +99,7 @@ class InitiativesRss(Feed):
             return HttpResponseBadRequest(
                 "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
             )
-        latest, etag = _freshness(self.feed_type.__name__, request, params)
+        latest, etag = _freshness(self.feed_type.__name__, params)
 
         def render(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             response = super(InitiativesRss, self).__call__(request, *args, **kwargs)

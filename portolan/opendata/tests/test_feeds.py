@@ -166,6 +166,22 @@ def test_feed_answers_304_to_if_modified_since_not_older_than_its_newest_entry(c
     assert changed.status_code == 200
 
 
+def test_renaming_an_entrys_organisation_makes_the_feed_new_again(client, catalogue):
+    from portolan.accounts.models import Organisation
+
+    first = client.get("/feeds/initiatives.rss")
+    Organisation.objects.filter(pk=catalogue["org"].pk).update(
+        name="Le Havre Port", updated_at=timezone.now() + timedelta(minutes=5)
+    )
+    again = client.get(
+        "/feeds/initiatives.rss",
+        HTTP_IF_MODIFIED_SINCE=first["Last-Modified"],
+        HTTP_IF_NONE_MATCH=first["ETag"],
+    )
+    assert again.status_code == 200
+    assert b"Le Havre Port" in again.content
+
+
 def test_feed_sends_an_etag_and_answers_304_to_if_none_match(client, catalogue):
     first = client.get("/feeds/initiatives.rss")
     etag = first["ETag"]
