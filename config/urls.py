@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("places/", include("portolan.catalogue.urls_places")),
     path("search/", include("portolan.search.urls")),
     path("open-data/", include("portolan.opendata.urls")),
+    path("feeds/", include("portolan.opendata.urls_feeds")),
     path("catalogue/", include("portolan.catalogue.urls")),
     path("", catalogue_views.home, name="home"),
     path("", include("portolan.core.urls")),

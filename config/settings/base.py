@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: `runserver` serves static files through WhiteNoise as production
+    # does, not through Django's static handler, which answers a 500 to `/static/../x`.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     # django-cors-headers, kept to reads; high up so that its preflight answer and headers
     # also reach responses made by the middleware below (redirects, 404s).
     "portolan.api.cors.ReadOnlyCorsMiddleware",
+    "portolan.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -220,7 +224,9 @@ API_RATE_LIMITS = {
 # CORS (django-cors-headers): the API and the open-data reads (exports, feeds) may be read by
 # any site's scripts, without credentials; the rest of the site is not CORS-open.
 _LANGUAGE_PREFIX = "|".join(code for code, _label in LANGUAGES)
-CORS_URLS_REGEX = rf"^/(?:api/|feeds/|(?:(?:{_LANGUAGE_PREFIX})/)?open-data/export\.)"
+CORS_URLS_REGEX = (
+    rf"^/(?:api/|(?:(?:{_LANGUAGE_PREFIX})/)?feeds/|(?:(?:{_LANGUAGE_PREFIX})/)?open-data/export\.)"
+)
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")

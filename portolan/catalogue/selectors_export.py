@@ -18,6 +18,7 @@ from portolan.accounts.models import Membership, Organisation, User
 from portolan.core.models import Audience, Goal, Mission, Theme
 from portolan.places.models import PortCity
 
+from .location import locate
 from .models import (
     Attachment,
     Initiative,
@@ -50,6 +51,7 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "region",
     "latitude",
     "longitude",
+    "location_precision",
     "themes",
     "goals",
     "audiences",
@@ -131,6 +133,21 @@ def _city_fields(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _point(values: dict[str, Any], *, own: bool = False) -> dict[str, Any]:
+    """latitude, longitude and location_precision (`location.locate`: own point, else city's)."""
+    where = locate(
+        values["latitude"] if own else None,
+        values["longitude"] if own else None,
+        values["port_city__latitude"],
+        values["port_city__longitude"],
+    )
+    return {
+        "latitude": where.latitude,
+        "longitude": where.longitude,
+        "location_precision": where.precision,
+    }
+
+
 def _row(**values: Any) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(EXPORT_FIELDS)
     row.update(values)
@@ -179,8 +196,7 @@ def _initiative_rows(pks: Sequence[int], url: _Urls) -> dict[int, dict[str, Any]
             organisation_name=obj["organisation__name"],
             partners=lists["partners"].get(pk, ""),
             **_city_fields(obj),
-            latitude=obj["port_city__latitude"],
-            longitude=obj["port_city__longitude"],
+            **_point(obj),
             themes=lists["themes"].get(pk, ""),
             goals=lists["goals"].get(pk, ""),
             audiences=lists["audiences"].get(pk, ""),
@@ -222,8 +238,6 @@ def _port_center_rows(pks: Sequence[int], url: _Urls) -> dict[int, dict[str, Any
     rows = {}
     for obj in records:
         pk = obj["id"]
-        # The Port Center's own coordinates when known, else its port city's (as on the map).
-        own = obj["latitude"] is not None and obj["longitude"] is not None
         rows[pk] = _row(
             type=PORT_CENTER,
             id=pk,
@@ -235,8 +249,8 @@ def _port_center_rows(pks: Sequence[int], url: _Urls) -> dict[int, dict[str, Any
             organisation_name=obj["organisation__name"],
             partners=operators.get(pk, ""),
             **_city_fields(obj),
-            latitude=obj["latitude"] if own else obj["port_city__latitude"],
-            longitude=obj["longitude"] if own else obj["port_city__longitude"],
+            # The Port Center's own coordinates when known, else its port city's (as on the map).
+            **_point(obj, own=True),
             audiences=audiences.get(pk, ""),
             offers=";".join(obj["offers"] or []),
             status=obj["status"],
@@ -263,8 +277,7 @@ def _organisation_rows(pks: Sequence[int], url: _Urls) -> dict[int, dict[str, An
             summary=obj["description"],
             url=url(ORGANISATION, obj["slug"]),
             **_city_fields(obj),
-            latitude=obj["port_city__latitude"],
-            longitude=obj["port_city__longitude"],
+            **_point(obj),
             kind=obj["kind"],
             website=obj["website"],
         )
@@ -284,8 +297,7 @@ def _port_city_rows(pks: Sequence[int], url: _Urls) -> dict[int, dict[str, Any]]
             port_city_name=obj.name,
             country=str(obj.country),
             region=obj.region,
-            latitude=obj.latitude,
-            longitude=obj.longitude,
+            **_point({"port_city__latitude": obj.latitude, "port_city__longitude": obj.longitude}),
         )
     return rows
 

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.text import slugify
+
+from portolan.search.selectors import SearchParams, params_to_pairs
 
 from .xlsx import write_xlsx
 
@@ -84,5 +90,66 @@ def geojson_chunks(meta: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Iter
     yield "\n]}\n"
 
 
+# Export rows carry dates as ISO text (what CSV and JSON show); a spreadsheet gets real dates.
+_XLSX_DATES: dict[str, Callable[[str], date | datetime]] = {
+    "published_at": datetime.fromisoformat,
+    "last_reviewed": date.fromisoformat,
+}
+
+
+def _xlsx_value(field: str, value: Any) -> Any:
+    parse = _XLSX_DATES.get(field)
+    if parse is not None and isinstance(value, str) and value:
+        try:
+            return parse(value)
+        except ValueError:
+            return value
+    return value
+
+
 def xlsx_bytes(fields: Sequence[str], rows: Iterable[dict[str, Any]], *, title: str) -> bytes:
-    return write_xlsx(fields, ([row[f] for f in fields] for row in rows), sheet_name=title)
+    cells = ([_xlsx_value(f, row[f]) for f in fields] for row in rows)
+    return write_xlsx(fields, cells, sheet_name=title)
+
+
+# --- file names -----------------------------------------------------------------------------------
+
+# Long enough for a few filters, short enough for every file system and download dialog.
+FILENAME_STEM_MAX = 80
+_TYPE_WORDS = {
+    "initiative": "initiatives",
+    "port_center": "port-centers",
+    "organisation": "organisations",
+    "port_city": "port-cities",
+}
+# The order of the rows, not which rows: nothing a file name needs to tell apart.
+_NOT_IN_FILENAME = ("type", "sort", "page")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _slug(value: str) -> str:
+    # Punctuation separates words ("../etc/passwd" -> "etc-passwd") rather than gluing them.
+    return slugify(_NON_WORD.sub(" ", value)).replace("_", "-")
+
+
+def export_filename(params: SearchParams, fmt: str, day: date) -> str:
+    """`portolan-initiatives-q-port-theme-education-2026-12-03.csv`: what was searched, in ASCII
+    letters, digits and hyphens only, cut at a word boundary so the stem stays short."""
+    words = ["portolan", *(_TYPE_WORDS.get(t, _slug(t)) for t in params.types)]
+    grouped: dict[str, list[str]] = {}
+    for key, value in params_to_pairs(params, with_page=False):
+        if key not in _NOT_IN_FILENAME:
+            grouped.setdefault(key, []).append(value)
+    for key, values in grouped.items():
+        words.append(_slug(key))
+        words.extend(_slug(v) for v in values)
+    stem = "-".join(w for w in words if w)
+    if len(stem) > FILENAME_STEM_MAX:
+        stem = stem[: FILENAME_STEM_MAX + 1].rsplit("-", 1)[0].rstrip("-")
+    return f"{stem}-{day.isoformat()}.{fmt}"
+
+
+def content_disposition(filename: str) -> str:
+    """Both forms: `filename` for old clients, `filename*` (RFC 6266) for the others."""
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -1,24 +1,82 @@
 """RSS 2.0 and Atom 1.0 feeds of newly published initiatives, optionally filtered like a search.
 
 Links are absolute from settings.SITE_URL (not from the request's host), so a feed fetched
-through a proxy or an internal name still points readers at the public site."""
+through a proxy or an internal name still points readers at the public site.
+
+Feed readers poll: every answer carries `Last-Modified` and an `ETag`, and a reader that sends
+them back gets a bodiless 304 until an initiative changes (one aggregate query, no rendering).
+Each entry states the language of its text (Atom `xml:lang`, RSS `dc:language`), which need not
+be the feed's: a French initiative in the English feed is marked French."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 
-from portolan.catalogue.models import Initiative
+from portolan.catalogue.models import ContentLanguage, Initiative
 from portolan.search.selectors import SearchParams, params_to_query
 
 from . import selectors
+
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+
+
+class LanguageRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with a Dublin Core `dc:language` per item."""
+
+    def rss_attributes(self) -> dict[str, str]:
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, item)
+        if item.get("language"):
+            handler.addQuickElement("dc:language", item["language"])
+
+
+class LanguageAtomFeed(Atom1Feed):
+    """Atom 1.0 with `xml:lang` on each entry."""
+
+    def item_attributes(self, item: dict[str, Any]) -> dict[str, str]:
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
+
+
+def _freshness(feed_type: str, params: SearchParams) -> tuple[datetime | None, str]:
+    """(last modified, ETag) of a feed, from one aggregate over the published initiatives.
+
+    The newest `updated_at` of the initiatives and of their organisations (an entry's author)
+    bounds every feed's entries, filtered or not: no search runs just to answer a 304. The count
+    goes into the ETag so that unpublishing or deleting an initiative (which leaves the newest
+    date as it was) still changes it; the language and the search are in it because they change
+    the feed's text and links. A renamed theme (an entry's category) shows at the next edit."""
+    state = Initiative.objects.published().aggregate(
+        latest=Max("updated_at"), authors=Max("organisation__updated_at"), count=Count("id")
+    )
+    dates = [d for d in (state["latest"], state["authors"]) if d is not None]
+    latest = max(dates) if dates else None
+    key = "|".join(
+        [
+            feed_type,
+            get_language() or "",
+            params_to_query(params),
+            latest.isoformat() if latest else "",
+            str(state["count"]),
+        ]
+    )
+    return latest, hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 class _FeedContext:
@@ -32,7 +90,7 @@ class _FeedContext:
 
 
 class InitiativesRss(Feed):
-    feed_type: Any = Rss201rev2Feed
+    feed_type: Any = LanguageRssFeed
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         params, errors = selectors.read_params(request.GET)
@@ -41,8 +99,23 @@ class InitiativesRss(Feed):
             return HttpResponseBadRequest(
                 "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
             )
+        latest, etag = _freshness(self.feed_type.__name__, params)
+
+        def render(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = super(InitiativesRss, self).__call__(request, *args, **kwargs)
+            # Django dates the feed by its newest entry; the header must be the date the 304
+            # check compares with (the same for a filtered feed), so `condition` sets it.
+            del response["Last-Modified"]
+            return response
+
+        conditional = condition(
+            etag_func=lambda *_args, **_kwargs: etag,
+            last_modified_func=lambda *_args, **_kwargs: latest,
+        )(render)
+        # A 304 (HttpResponseNotModified) is an HttpResponse too.
+        response = cast(HttpResponse, conditional(request, *args, **kwargs))
         # CORS headers come from django-cors-headers (settings.CORS_URLS_REGEX).
-        return super().__call__(request, *args, **kwargs)
+        return response
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> _FeedContext:
         # One Feed instance serves every request, so the request's state lives in this object.
@@ -64,12 +137,16 @@ class InitiativesRss(Feed):
         return self.description(obj)
 
     def link(self, obj: _FeedContext) -> str:
+        """The page a reader opens from the feed: the search with the same filters, or the
+        open-data page for the unfiltered feed."""
         query = params_to_query(obj.params)
+        if not query:
+            return settings.SITE_URL + reverse("opendata:index")
         try:
-            path = reverse("search:index")
+            path = reverse("search:search")
         except NoReverseMatch:
             path = reverse("opendata:index")
-        return settings.SITE_URL + path + (f"?{query}" if query else "")
+        return f"{settings.SITE_URL}{path}?{query}"
 
     def feed_url(self, obj: _FeedContext) -> str:
         return settings.SITE_URL + obj.request.get_full_path()
@@ -104,6 +181,11 @@ class InitiativesRss(Feed):
     def item_categories(self, item: Initiative) -> list[str]:
         return [theme.name for theme in item.themes.all()]
 
+    def item_extra_kwargs(self, item: Initiative) -> dict[str, Any]:
+        # "other" is no language tag: say nothing rather than something wrong.
+        language = item.language if item.language != ContentLanguage.OTHER else ""
+        return {"language": language}
+
 
 class InitiativesAtom(InitiativesRss):
-    feed_type = Atom1Feed
+    feed_type = LanguageAtomFeed

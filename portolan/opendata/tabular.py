@@ -87,6 +87,9 @@ def _cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        # openpyxl reads every date cell (our own exports' included) as a datetime at midnight.
+        return value.date().isoformat()
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -95,8 +94,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     else:
         response = HttpResponse(exports.xlsx_bytes(fields, rows, title="Portolan"))
     response["Content-Type"] = exports.CONTENT_TYPES[fmt]
-    filename = f"portolan-{date.today():%Y%m%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    filename = exports.export_filename(params, fmt, timezone.localdate())
+    response["Content-Disposition"] = exports.content_disposition(filename)
     response["X-Export-Limit"] = str(selectors.EXPORT_LIMIT)
     response["X-Export-Truncated"] = "true" if truncated else "false"
     # CORS headers come from django-cors-headers (settings.CORS_URLS_REGEX).
@@ -194,7 +193,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         response = HttpResponse(
             exports.xlsx_bytes(names, [], title=kind), content_type=exports.CONTENT_TYPES["xlsx"]
         )
-    response["Content-Disposition"] = f'attachment; filename="portolan-{kind}-template.{fmt}"'
+    response["Content-Disposition"] = exports.content_disposition(f"portolan-{kind}-template.{fmt}")
     return response
 
 

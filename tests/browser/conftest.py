@@ -151,9 +151,9 @@ def catalogue(db) -> dict[str, object]:
     from django.apps import apps
 
     from portolan.core.models import Theme
-    from portolan.testing import factories as f
     from portolan.core.vocabulary import load_vocabulary
     from portolan.search.services import rebuild_index
+    from portolan.testing import factories as f
 
     load_vocabulary(lambda name: apps.get_model("core", name))
     themes = list(Theme.objects.order_by("pk")[:2])

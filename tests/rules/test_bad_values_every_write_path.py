@@ -18,9 +18,9 @@ from portolan.api.tests.factories import member_with_token
 from portolan.catalogue.models import Initiative
 from portolan.core.fields import MARKUP_MESSAGE, NUL_MESSAGE, URL_LINE_MESSAGE, YEAR_MESSAGE
 from portolan.core.models import Theme
-from portolan.testing.factories import InitiativeFactory, MembershipFactory, PortCityFactory
 from portolan.opendata import backup
 from portolan.opendata import services as import_services
+from portolan.testing.factories import InitiativeFactory, MembershipFactory, PortCityFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Template helpers for the public pages: schema.org JSON-LD and absolute URLs.
+"""Template helpers for the public pages: schema.org JSON-LD, absolute URLs, source links.
 
 JSON-LD goes into `<script type="application/ld+json">`: a data block the browser never runs,
 so the Content Security Policy (no inline script) does not apply to it. The JSON is escaped like
@@ -11,14 +11,32 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import URLValidator
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from portolan.catalogue.location import CITY, record_location
 
 register = template.Library()
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 SCHEMA_CONTEXT = "https://schema.org"
+
+
+_WEB_URL = URLValidator(schemes=["http", "https"])
+
+
+def is_web_url(value: str) -> bool:
+    """Only http(s) addresses are links; a source can also be a document's name."""
+    try:
+        _WEB_URL(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def absolute_url(path: str) -> str:
@@ -103,8 +121,29 @@ def port_city_data(city: Any) -> dict[str, Any]:
     return data
 
 
+def _location(record: Any) -> dict[str, Any]:
+    """`geo` and `additionalProperty` by the shared location rule: the point, and a
+    `location_precision` property ("address" or "city") with a note when it is only the city's.
+    The note sits in the property, not in `geo`, which stays a plain GeoCoordinates."""
+    where = record_location(record)
+    geo = _geo(where.latitude, where.longitude)
+    if not geo:
+        return {}
+    precision: dict[str, Any] = {
+        "@type": "PropertyValue",
+        "propertyID": "location_precision",
+        "value": where.precision,
+    }
+    if where.precision == CITY:
+        precision["description"] = _("Approximate position: the port city, not the address.")
+    return {"geo": geo, "additionalProperty": [precision]}
+
+
+def _date(value: Any) -> str:
+    return value.date().isoformat() if value else ""
+
+
 def port_center_data(port_center: Any) -> dict[str, Any]:
-    lat, lon = port_center.point or (None, None)
     return {
         "@type": "Place",
         "additionalType": "https://schema.org/TouristAttraction",
@@ -112,12 +151,13 @@ def port_center_data(port_center: Any) -> dict[str, Any]:
         "url": absolute_url(port_center.get_absolute_url()),
         "description": port_center.description,
         "address": _postal_address(port_center.port_city, port_center.address),
-        "geo": _geo(lat, lon),
+        **_location(port_center),
         "containedInPlace": _city_ref(port_center.port_city),
         "sameAs": port_center.website,
         "email": port_center.contact_email,
         "image": first_image_url(port_center),
-        "subjectOf": list(port_center.source_list),
+        "subjectOf": [s for s in port_center.source_list if is_web_url(s)],
+        "dateModified": _date(port_center.updated_at),
     }
 
 
@@ -139,12 +179,10 @@ def initiative_data(initiative: Any) -> dict[str, Any]:
             {"@type": "Audience", "audienceType": audience.name}
             for audience in initiative.audiences.all()
         ],
-        "datePublished": initiative.published_at.date().isoformat()
-        if initiative.published_at
-        else "",
-        "dateModified": initiative.updated_at.date().isoformat() if initiative.updated_at else "",
+        "datePublished": _date(initiative.published_at),
+        "dateModified": _date(initiative.updated_at),
         "image": first_image_url(initiative),
-        "sameAs": list(initiative.link_list),
+        "sameAs": [link for link in initiative.link_list if is_web_url(link)],
     }
 
 
@@ -157,6 +195,7 @@ def organisation_data(organisation: Any) -> dict[str, Any]:
         "description": organisation.description,
         "address": _postal_address(organisation.port_city),
         "logo": absolute_url(organisation.logo.url) if organisation.logo else "",
+        "dateModified": _date(organisation.updated_at),
     }
 
 
@@ -187,6 +226,16 @@ def jsonld(record: Any) -> SafeString:
 @register.filter
 def absolute(path: str) -> str:
     return absolute_url(str(path or ""))
+
+
+@register.filter
+def source_link(value: str) -> SafeString:
+    """`{{ url|source_link }}`: a link for an http(s) address, plain (escaped) text otherwise,
+    so a file name in a record's sources is not turned into a broken relative link."""
+    value = str(value or "")
+    if is_web_url(value):
+        return format_html('<a href="{0}" rel="nofollow noopener" class="url">{0}</a>', value)
+    return format_html("{}", value)
 
 
 @register.simple_tag

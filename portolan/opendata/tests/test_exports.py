@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -198,3 +199,86 @@ def test_import_template_xlsx_reads_back_as_an_empty_file(client):
     response = client.get(reverse("opendata:import_template", args=["initiatives", "xlsx"]))
     with pytest.raises(TableError, match="no data rows"):
         read_table("t.xlsx", response.content)
+
+
+# --- file names and spreadsheet dates -------------------------------------------------------------
+
+
+def test_export_file_name_tells_the_query_in_both_header_forms(client, catalogue):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    response = get(client, "csv", "?q=port&theme=education&type=initiative&sort=newest")
+    expected = f"portolan-initiatives-q-port-theme-education-{today}.csv"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f'filename="{expected}"' in disposition
+    assert f"filename*=UTF-8''{expected}" in disposition
+
+
+def test_export_file_name_is_bounded_and_safe_whatever_the_query(client, catalogue):
+    import re
+
+    from portolan.opendata.exports import FILENAME_STEM_MAX
+
+    hostile = 'Montréal "quoted" ../../etc/passwd; rm -rf / ' + "harbour " * 40
+    response = get(client, "json", "?" + urlencode({"q": hostile, "region": "EU"}))
+    assert response.status_code == 200
+    match = re.search(r'filename="([^"]+)"', response["Content-Disposition"])
+    name = match.group(1)
+    assert re.fullmatch(r"[a-z0-9-]+\.json", name), name
+    assert name.startswith("portolan-q-montreal-quoted-etc-passwd-rm-rf-harbour-")
+    stem = name.removesuffix(".json")[: -len("-2026-12-03")]
+    assert len(stem) <= FILENAME_STEM_MAX
+    assert not stem.endswith("-")
+
+
+def test_unfiltered_export_file_name_is_the_site_and_the_day(client, catalogue):
+    from django.utils import timezone
+
+    response = get(client, "geojson")
+    assert (
+        f'filename="portolan-{timezone.localdate().isoformat()}.geojson"'
+        in (response["Content-Disposition"])
+    )
+
+
+def test_xlsx_export_dates_are_spreadsheet_dates_not_text(client, catalogue):
+    from datetime import date, datetime
+
+    response = get(client, "xlsx", "?type=initiative")
+    sheet = load_workbook(io.BytesIO(body(response))).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    published = sheet.cell(row=2, column=header.index("published_at") + 1)
+    reviewed = sheet.cell(row=2, column=header.index("last_reviewed") + 1)
+    assert published.is_date and isinstance(published.value, datetime)
+    assert reviewed.is_date and reviewed.number_format == "yyyy-mm-dd"
+    school = catalogue["school"]
+    school.refresh_from_db()
+    rows = {r[header.index("slug")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    row = rows["harbour-school-days"]
+    expected = school.published_at.replace(tzinfo=None, microsecond=0)
+    assert row[header.index("published_at")].replace(microsecond=0) == expected
+    assert row[header.index("last_reviewed")].date() == school.last_reviewed
+    assert isinstance(school.last_reviewed, date)
+
+
+def test_xlsx_writer_writes_dates_datetimes_and_caps_long_text():
+    from datetime import UTC, date, datetime
+
+    from portolan.opendata.xlsx import MAX_CELL_CHARS, excel_serial, write_xlsx
+
+    # Excel's own serials: 1 January 1900 is 1, 1 March 1900 is 61 (after its 29 February).
+    assert excel_serial(date(1900, 3, 1)) == 61
+    assert excel_serial(date(2026, 12, 3)) == 46359
+    assert excel_serial(datetime(2026, 12, 3, 18, 0)) == 46359.75
+    data = write_xlsx(
+        ["day", "stamp", "text"],
+        [[date(2026, 12, 3), datetime(2026, 12, 3, 13, 25, 30, tzinfo=UTC), "x" * 40_000]],
+        sheet_name="Dates",
+    )
+    day, stamp, text = load_workbook(io.BytesIO(data)).worksheets[0][2]
+    assert day.value == datetime(2026, 12, 3) and day.number_format == "yyyy-mm-dd"
+    assert stamp.value == datetime(2026, 12, 3, 13, 25, 30)
+    assert stamp.number_format == "yyyy-mm-dd hh:mm:ss"
+    assert len(text.value) == MAX_CELL_CHARS

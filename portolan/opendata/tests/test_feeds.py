@@ -72,7 +72,9 @@ def test_feed_with_bad_parameters_is_a_400(client, catalogue):
 def test_feed_query_count_is_constant(client, catalogue, django_assert_num_queries):
     for _n in range(10):
         InitiativeFactory(organisation=catalogue["org"])
-    with django_assert_num_queries(2):  # initiatives with organisation and city, their themes
+    # freshness (newest date and count, for the ETag), initiatives with organisation and city,
+    # their themes
+    with django_assert_num_queries(3):
         client.get("/feeds/initiatives.rss")
 
 
@@ -133,3 +135,123 @@ def test_robots_points_at_the_sitemap_and_keeps_crawlers_out_of_private_areas(cl
         assert f"Disallow: /{lang}/accounts/" in lines
         assert any(line.startswith(f"Disallow: /{lang}/") and "dashboard" in line for line in lines)
     assert "Disallow: /" not in lines
+
+
+# --- what feed readers meet -----------------------------------------------------------------------
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+def test_feed_answers_304_to_if_modified_since_not_older_than_its_newest_entry(client, catalogue):
+    from django.utils.http import http_date
+
+    from portolan.catalogue.models import Initiative
+
+    first = client.get("/feeds/initiatives.atom")
+    assert first.status_code == 200
+    newest = max(Initiative.objects.published().values_list("updated_at", flat=True)).timestamp()
+    assert first["Last-Modified"] == http_date(newest)
+    for since in (first["Last-Modified"], http_date(newest + 3600)):
+        again = client.get("/feeds/initiatives.atom", HTTP_IF_MODIFIED_SINCE=since)
+        assert again.status_code == 304
+        assert again.content == b""
+    older = client.get("/feeds/initiatives.atom", HTTP_IF_MODIFIED_SINCE=http_date(newest - 1))
+    assert older.status_code == 200
+    # An edit made later than the reader's copy gives the new feed.
+    Initiative.objects.filter(pk=catalogue["cruise"].pk).update(
+        updated_at=timezone.now() + timedelta(minutes=5)
+    )
+    changed = client.get("/feeds/initiatives.atom", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert changed.status_code == 200
+
+
+def test_renaming_an_entrys_organisation_makes_the_feed_new_again(client, catalogue):
+    from portolan.accounts.models import Organisation
+
+    first = client.get("/feeds/initiatives.rss")
+    Organisation.objects.filter(pk=catalogue["org"].pk).update(
+        name="Le Havre Port", updated_at=timezone.now() + timedelta(minutes=5)
+    )
+    again = client.get(
+        "/feeds/initiatives.rss",
+        HTTP_IF_MODIFIED_SINCE=first["Last-Modified"],
+        HTTP_IF_NONE_MATCH=first["ETag"],
+    )
+    assert again.status_code == 200
+    assert b"Le Havre Port" in again.content
+
+
+def test_feed_sends_an_etag_and_answers_304_to_if_none_match(client, catalogue):
+    first = client.get("/feeds/initiatives.rss")
+    etag = first["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    again = client.get("/feeds/initiatives.rss", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+    assert client.get("/feeds/initiatives.rss?theme=education")["ETag"] != etag
+    assert client.get("/feeds/initiatives.atom")["ETag"] != etag
+    assert client.get("/fr/feeds/initiatives.rss")["ETag"] != etag
+    # Unpublishing leaves the newest date alone; the ETag still changes.
+    catalogue["school"].publication_status = "draft"
+    catalogue["school"].save()
+    from portolan.catalogue.models import Initiative
+
+    Initiative.objects.filter(pk=catalogue["school"].pk).update(
+        updated_at=timezone.now() - timedelta(days=30)
+    )
+    assert client.get("/feeds/initiatives.rss", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_not_modified_answer_costs_one_query(client, catalogue, django_assert_num_queries):
+    etag = client.get("/feeds/initiatives.atom?q=cruise")["ETag"]
+    with django_assert_num_queries(1):
+        response = client.get("/feeds/initiatives.atom?q=cruise", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+
+
+def test_each_entry_states_the_language_of_its_text(client, catalogue):
+    InitiativeFactory(title="Escales", language="fr", organisation=catalogue["org"])
+    InitiativeFactory(title="Mixed", language="other", organisation=catalogue["org"])
+    feed = ET.fromstring(client.get("/feeds/initiatives.atom").content)
+    assert feed.get(XML_LANG) == "en"
+    langs = {e.findtext(f"{ATOM}title"): e.get(XML_LANG) for e in feed.iter(f"{ATOM}entry")}
+    assert langs["Escales"] == "fr"
+    assert langs["Cruise welcome"] == "en"
+    assert langs["Mixed"] is None
+    channel = ET.fromstring(client.get("/feeds/initiatives.rss").content).find("channel")
+    items = {i.findtext("title"): i.findtext(f"{DC}language") for i in channel.iter("item")}
+    assert items["Escales"] == "fr" and items["Cruise welcome"] == "en"
+    assert items["Mixed"] is None
+
+
+@override_settings(SITE_URL=SITE)
+def test_filtered_feed_links_to_the_matching_search_page(client, catalogue):
+    feed = ET.fromstring(client.get("/feeds/initiatives.atom?theme=education&q=school").content)
+    alternate = feed.find(f"{ATOM}link[@rel='alternate']").get("href")
+    assert alternate == f"{SITE}/en/search/?q=school&theme=education"
+    channel = ET.fromstring(client.get("/feeds/initiatives.rss?region=EU").content).find("channel")
+    assert channel.findtext("link") == f"{SITE}/en/search/?region=EU"
+    unfiltered = ET.fromstring(client.get("/feeds/initiatives.rss").content).find("channel")
+    assert unfiltered.findtext("link") == f"{SITE}/en/open-data/"
+
+
+@override_settings(SITE_URL=SITE)
+@pytest.mark.parametrize(("lang", "fmt"), [("fr", "atom"), ("es", "rss"), ("fr", "rss")])
+def test_feeds_under_a_language_prefix_are_served_in_that_language(client, catalogue, lang, fmt):
+    response = client.get(f"/{lang}/feeds/initiatives.{fmt}?theme=education")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    if fmt == "atom":
+        assert root.get(XML_LANG) == lang
+        assert root.find(f"{ATOM}link[@rel='self']").get("href") == (
+            f"{SITE}/{lang}/feeds/initiatives.atom?theme=education"
+        )
+        links = [e.find(f"{ATOM}link").get("href") for e in root.iter(f"{ATOM}entry")]
+        alternate = root.find(f"{ATOM}link[@rel='alternate']").get("href")
+    else:
+        assert root.find("channel").findtext("language") == lang
+        links = [i.findtext("link") for i in root.iter("item")]
+        alternate = root.find("channel").findtext("link")
+    assert links and all(link.startswith(f"{SITE}/{lang}/") for link in links)
+    assert alternate == f"{SITE}/{lang}/search/?theme=education"

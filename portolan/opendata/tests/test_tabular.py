@@ -40,6 +40,20 @@ def test_xlsx_numbers_become_plain_strings():
     assert table.rows[0].values == {"external_id": "x", "opening_year": "1988", "staff_fte": "2.5"}
 
 
+def test_xlsx_date_cells_read_back_as_iso_dates_and_datetimes():
+    from datetime import date, datetime
+
+    from portolan.opendata.xlsx import write_xlsx
+
+    data = write_xlsx(
+        ["external_id", "day", "stamp"],
+        [["x", date(2026, 12, 3), datetime(2026, 12, 3, 13, 25)]],
+        sheet_name="t",
+    )
+    values = read_table("a.xlsx", data).rows[0].values
+    assert values == {"external_id": "x", "day": "2026-12-03", "stamp": "2026-12-03T13:25:00"}
+
+
 @pytest.mark.parametrize(
     ("filename", "data", "message"),
     [
