@@ -4,7 +4,7 @@ import pytest
 from django.core.management import get_commands, load_command_class
 from django.test import Client, RequestFactory
 
-from portolan.core.testing.factories import InitiativeFactory, PortCenterFactory
+from portolan.testing.factories import InitiativeFactory, PortCenterFactory
 
 pytestmark = pytest.mark.django_db
 

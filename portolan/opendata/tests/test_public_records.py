@@ -10,13 +10,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from portolan.catalogue.location import ADDRESS, CITY, locate, record_location
-from portolan.core.testing.factories import (
+from portolan.search import services as search_services
+from portolan.testing.factories import (
     InitiativeFactory,
     OrganisationFactory,
     PortCenterFactory,
     PortCityFactory,
 )
-from portolan.search import services as search_services
 
 pytestmark = pytest.mark.django_db
 
