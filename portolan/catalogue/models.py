@@ -29,6 +29,7 @@ from portolan.core.fields import (
     length_check,
     year_range_check,
 )
+from portolan.core.languages import ContentLanguage  # noqa: F401 - re-exported for the app
 
 SUMMARY_MAX = 1200
 MESSAGE_MAX = 4000
@@ -45,17 +46,6 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     REJECTED = "rejected", _("Rejected")
-
-
-class ContentLanguage(models.TextChoices):
-    EN = "en", _("English")
-    FR = "fr", _("French")
-    ES = "es", _("Spanish")
-    IT = "it", _("Italian")
-    PT = "pt", _("Portuguese")
-    NL = "nl", _("Dutch")
-    DE = "de", _("German")
-    OTHER = "other", _("Other")
 
 
 class PortCenterStatus(models.TextChoices):

@@ -1,24 +1,31 @@
-"""Values the search filters accept, and their labels."""
+"""Values the search filters accept, and their labels. Record types and their statuses come from
+the record-type registry (portolan.core.registry), filled by the record apps."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from portolan.accounts.models import OrganisationKind
-from portolan.catalogue.selectors_search import STATUS_LABELS
+from portolan.core import registry
 from portolan.places.models import Region
 
-RECORD_TYPES: tuple[str, ...] = ("initiative", "port_center", "organisation", "port_city")
-RECORD_TYPE_LABELS = {
-    "initiative": _("Initiative"),
-    "port_center": _("Port Center"),
-    "organisation": _("Organisation"),
-    "port_city": _("Port city"),
-}
 REGION_VALUES = frozenset(Region.values)
 REGION_LABELS = dict(Region.choices)
 KIND_VALUES = frozenset(OrganisationKind.values)
 KIND_LABELS = dict(OrganisationKind.choices)
-STATUS_VALUES = frozenset(STATUS_LABELS)
 SORTS: tuple[str, ...] = ("relevance", "newest", "name")
 SORT_LABELS = {"relevance": _("Relevance"), "newest": _("Newest"), "name": _("Name")}
+
+
+def record_type_keys() -> tuple[str, ...]:
+    return tuple(t.key for t in registry.searchable())
+
+
+def record_type_labels() -> dict[str, Any]:
+    return {t.key: t.label for t in registry.searchable()}
+
+
+def status_values() -> frozenset[str]:
+    return frozenset(registry.status_labels())

@@ -27,23 +27,18 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, gettext
 from django_countries import countries
 
-from portolan.catalogue.selectors_search import STATUS_LABELS, language_label
+from portolan.core import registry
+from portolan.core.languages import language_label
 from portolan.core.models import Audience, Goal, Theme
 
 from . import text
-from .constants import KIND_LABELS, RECORD_TYPE_LABELS, RECORD_TYPES, REGION_LABELS
+from .constants import KIND_LABELS, REGION_LABELS, record_type_keys, record_type_labels
 from .query import FacetValue, Hit, SearchParams, SearchResults, Suggestion, params_to_query
 
 DOC = "search_searchdocument"
 FTS = "search_fts"
 COUNTRY_FACET_LIMIT = 30
 VOCAB_CACHE_SECONDS = 300
-URL_NAMES = {
-    "initiative": "catalogue:initiative",
-    "port_center": "catalogue:port_center",
-    "organisation": "catalogue:organisation",
-    "port_city": "places:detail",
-}
 FACETS = (
     # (facet name, SQL expression, the SearchParams attribute its filter uses)
     ("type", "d.record_type", "types"),
@@ -349,8 +344,9 @@ def _facets(
             count = found.get(value, 0)
             is_selected = value in chosen
             if name == "type":
-                label = _label(RECORD_TYPE_LABELS, value)
-                key: Any = RECORD_TYPES.index(value) if value in RECORD_TYPES else 99
+                label = _label(record_type_labels(), value)
+                order = record_type_keys()
+                key: Any = order.index(value) if value in order else 99
             elif name == "region":
                 label, key = _label(REGION_LABELS, value), -count
             elif name == "country":
@@ -364,7 +360,7 @@ def _facets(
             elif name == "kind":
                 label, key = _label(KIND_LABELS, value), -count
             elif name == "status":
-                label, key = _label(STATUS_LABELS, value), -count
+                label, key = _label(registry.status_labels(), value), -count
             else:  # decade
                 if not value.lstrip("-").isdigit():
                     continue
@@ -392,7 +388,7 @@ class _Urls:
         if record_type not in self._patterns:
             try:
                 self._patterns[record_type] = reverse(
-                    URL_NAMES[record_type], kwargs={"slug": "slug-placeholder"}
+                    registry.get(record_type).detail_url, kwargs={"slug": "slug-placeholder"}
                 )
             except (NoReverseMatch, KeyError):
                 self._patterns[record_type] = None
@@ -465,13 +461,13 @@ def _hit(row: tuple[Any, ...], wanted: frozenset[str], urls: _Urls, lang: str) -
         snippet_html=text.highlight(excerpt_source, wanted),
         lat=lat,
         lon=lon,
-        type_label=_label(RECORD_TYPE_LABELS, record_type),
+        type_label=_label(record_type_labels(), record_type),
         place=where,
         language=shown_language,
         language_label=language_label(shown_language),
         year=year,
         status=status or "",
-        status_label=_label(STATUS_LABELS, status) if status else "",
+        status_label=_label(registry.status_labels(), status) if status else "",
         published_at=published_at,
         slug=slug,
     )
@@ -678,7 +674,7 @@ def run_map(params: SearchParams, *, limit: int) -> list[MapPoint]:
             url=urls.url(r[0], r[2]),
             lat=float(r[4]),
             lon=float(r[5]),
-            type_label=_label(RECORD_TYPE_LABELS, r[0]),
+            type_label=_label(record_type_labels(), r[0]),
         )
         for r in rows
     ]

@@ -19,10 +19,10 @@ from django.utils.translation import gettext
 from . import text
 from .constants import (
     KIND_VALUES,
-    RECORD_TYPES,
     REGION_VALUES,
     SORTS,
-    STATUS_VALUES,
+    record_type_keys,
+    status_values,
 )
 
 MAX_QUERY_CHARS = 500
@@ -231,7 +231,7 @@ def parse_params(
             "n": MAX_QUERY_CHARS
         }
 
-    types = _choose(data, "type", RECORD_TYPES.__contains__, errors)
+    types = _choose(data, "type", record_type_keys().__contains__, errors)
     regions = _choose(data, "region", REGION_VALUES.__contains__, errors, normalise=str.upper)
     countries = _choose(
         data, "country", lambda v: bool(_COUNTRY_RE.match(v)), errors, normalise=str.upper
@@ -243,7 +243,7 @@ def parse_params(
     goals = tuple(int(v) for v in goal_strings)
     audiences = _choose(data, "audience", lambda v: bool(_SLUG_RE.match(v)), errors)
     kinds = _choose(data, "kind", KIND_VALUES.__contains__, errors)
-    statuses = _choose(data, "status", STATUS_VALUES.__contains__, errors)
+    statuses = _choose(data, "status", status_values().__contains__, errors)
     year_from = _year(data, "year_from", errors)
     year_to = _year(data, "year_to", errors)
     if year_from is not None and year_to is not None and year_from > year_to:

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from portolan.catalogue import selectors_search as catalogue
+from portolan.core import registry
+from portolan.core.registry import SearchDocument
 
 from . import text
 
@@ -56,13 +57,13 @@ def _bar(values: Iterable[Any]) -> str:
     return "|" + "|".join(items) + "|" if items else ""
 
 
-def _texts(record: catalogue.IndexedRecord) -> tuple[str, str, str]:
+def _texts(record: SearchDocument) -> tuple[str, str, str]:
     titles = [record.title, *(t[1] for t in record.translations)]
     summaries = [record.summary, *(t[2] for t in record.translations)]
     return "\n".join(titles), "\n".join(summaries), record.body
 
 
-def _row(record: catalogue.IndexedRecord, doc_id: int) -> list[Any]:
+def _row(record: SearchDocument, doc_id: int) -> list[Any]:
     translations = {
         lang: {"title": title, "summary": summary} for lang, title, summary in record.translations
     }
@@ -117,7 +118,7 @@ def _allocate_ids(cursor: Any, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _write(cursor: Any, records: Sequence[catalogue.IndexedRecord]) -> set[str]:
+def _write(cursor: Any, records: Sequence[SearchDocument]) -> set[str]:
     """Insert documents and their full-text rows; returns the words seen for suggestions."""
     ids = _allocate_ids(cursor, len(records))
     rows = [_row(record, doc_id) for record, doc_id in zip(records, ids, strict=True)]
@@ -197,9 +198,9 @@ def reindex(*, record_type: str, ids: Iterable[int]) -> int:
     """Bring the index in line with these records: public ones are (re)written, the others
     (drafts, unpublished, deleted) removed. Returns how many are now indexed."""
     wanted = sorted({int(i) for i in ids})
-    if not wanted or record_type not in catalogue.record_types():
+    if not wanted or not registry.is_registered(record_type):
         return 0
-    records = list(catalogue.iter_records(record_type, ids=wanted))
+    records = list(registry.documents(record_type, ids=wanted))
     with connection.cursor() as cursor:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -247,7 +248,7 @@ def rebuild_index(*, record_types: Sequence[str] | None = None) -> int:
     """Empty the index and index every public record again. Returns the number of documents.
 
     This is what bulk imports and the demo generator call: `bulk_create` sends no signals."""
-    types = tuple(record_types or catalogue.record_types())
+    types = tuple(record_types or (t.key for t in registry.searchable()))
     count = 0
     terms: set[str] = set()
     with connection.cursor() as cursor:
@@ -260,8 +261,8 @@ def rebuild_index(*, record_types: Sequence[str] | None = None) -> int:
             for record_type in types:
                 _delete_docs(cursor, "record_type = %s", [record_type])
         for record_type in types:
-            batch: list[catalogue.IndexedRecord] = []
-            for record in catalogue.iter_records(record_type, batch_size=BATCH_SIZE):
+            batch: list[SearchDocument] = []
+            for record in registry.documents(record_type, batch_size=BATCH_SIZE):
                 batch.append(record)
                 if len(batch) >= BATCH_SIZE:
                     terms |= _write(cursor, batch)

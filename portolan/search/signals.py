@@ -1,6 +1,7 @@
-"""Keep the index in step with the catalogue: every save, delete, relation change or translation
-reindexes the records it touches, after the transaction commits (so a rolled-back save leaves
-the index alone, and drafts or unpublished records are dropped from it)."""
+"""Keep the index in step with the record types registered in portolan.core.registry: every
+save, delete, relation change or translation reindexes the records it touches, after the
+transaction commits (so a rolled-back save leaves the index alone, and drafts or unpublished
+records are dropped from it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from portolan.catalogue import selectors_search as catalogue
+from portolan.core import registry
 
 from . import services
 
@@ -47,20 +48,47 @@ def _related(instance: Any) -> dict[str, int] | None:
     return None
 
 
+def _refs(instance: Any) -> list[tuple[str, int]]:
+    """(record type, pk) of each indexed record an instance belongs to."""
+    refs = []
+    for record_type, pk_of in registry.watched_models().get(instance._meta.label_lower, []):
+        pk = pk_of(instance)
+        if pk is not None:
+            refs.append((record_type, pk))
+    return refs
+
+
 def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    ref = catalogue.ref_for_instance(instance)
-    if ref is None:
-        return
-    _schedule(ref[0], [ref[1]], related=_related(instance))
+    for record_type, pk in _refs(instance):
+        _schedule(record_type, [pk], related=_related(instance))
 
 
 def on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
-    ref = catalogue.ref_for_instance(instance)
-    if ref is None or instance.pk is None:
+    if instance.pk is None:
         return
-    _schedule(ref[0], [ref[1]])
+    for record_type, pk in _refs(instance):
+        _schedule(record_type, [pk])
+
+
+def _linked_ids(sender: Any, instance: Any, record_model: str) -> list[int]:
+    """Records linked to `instance` through `sender`, read before a reverse clear() runs."""
+    source = target = None
+    for model_field in sender._meta.fields:
+        related = model_field.related_model
+        if related is None:
+            continue
+        if related._meta.label_lower == record_model and target is None:
+            target = model_field.attname
+        elif related is type(instance):
+            source = model_field.attname
+    if source is None or target is None:
+        return []
+    return [
+        int(i)
+        for i in sender.objects.filter(**{source: instance.pk}).values_list(target, flat=True)
+    ]
 
 
 def on_m2m(
@@ -68,26 +96,25 @@ def on_m2m(
 ) -> None:
     if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
         return
-    found = catalogue.m2m_record_type(sender, instance, reverse)
-    if found is None:
+    owner = registry.link_owner(getattr(getattr(sender, "_meta", None), "label_lower", ""))
+    if owner is None:
         return
-    record_type, ids = found
-    if reverse:
+    record_type, record_model = owner
+    if not reverse:
         if action == "pre_clear":
-            # The cleared records are only known before the clear.
-            ids = catalogue.m2m_reverse_clear_ids(sender, instance)
-        else:
-            ids = catalogue.m2m_reverse_ids(sender, pk_set)
+            return
+        ids = [int(instance.pk)]
     elif action == "pre_clear":
-        return
+        # The cleared records are only known before the clear.
+        ids = _linked_ids(sender, instance, record_model)
+    else:
+        ids = [int(pk) for pk in (pk_set or ())]
     if ids:
         _schedule(record_type, ids)
 
 
 def connect() -> None:
-    for label in (*catalogue.WATCHED_MODELS, catalogue.TRANSLATION_MODEL):
-        app_label, model_name = label.split(".")
-        sender = f"{app_label}.{model_name}"
-        post_save.connect(on_save, sender=sender, dispatch_uid=f"search-save-{label}")
-        post_delete.connect(on_delete, sender=sender, dispatch_uid=f"search-delete-{label}")
+    for label in registry.watched_models():
+        post_save.connect(on_save, sender=label, dispatch_uid=f"search-save-{label}")
+        post_delete.connect(on_delete, sender=label, dispatch_uid=f"search-delete-{label}")
     m2m_changed.connect(on_m2m, dispatch_uid="search-m2m")

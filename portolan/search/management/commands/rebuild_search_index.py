@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portolan.search import services
-from portolan.search.constants import RECORD_TYPES
+from portolan.search.constants import record_type_keys
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--type",
             action="append",
             dest="types",
-            choices=RECORD_TYPES,
+            choices=record_type_keys(),
             help="Only rebuild this record type (repeatable).",
         )
 

@@ -1,5 +1,6 @@
-"""What the search index knows about catalogue records: the only place the search app reads
-catalogue data from.
+"""The search documents of the four public record types the catalogue shows (initiatives, Port
+Centers, organisations, port cities), registered with `portolan.core.registry` by `records.py`;
+the search app reads them through the registry and never imports the catalogue.
 
 Records are read in primary-key batches with `values()` and their many-to-many relations fetched
 per batch, so indexing 100,000 initiatives costs a few queries per thousand records and no model
@@ -10,129 +11,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from django.db.models import Model
 from django.utils import translation
 from django_countries import countries
 
 from portolan.accounts.models import Organisation, OrganisationKind
 from portolan.core.models import Audience, Goal, Theme
+from portolan.core.registry import SearchDocument
 from portolan.places.models import PortCity, Region
 
 from .models import (
     Initiative,
-    InitiativeStatus,
     InitiativeTranslation,
     Offer,
     PortCenter,
-    PortCenterStatus,
     PublicationStatus,
 )
 
-STATUS_LABELS: dict[str, Any] = {**dict(InitiativeStatus.choices), **dict(PortCenterStatus.choices)}
 BODY_LIMIT = 6000
-
-
-def _language_labels() -> dict[str, Any]:
-    from .models import ContentLanguage
-
-    return dict(ContentLanguage.choices)
-
-
-@dataclass
-class IndexedRecord:
-    record_type: str
-    record_id: int
-    slug: str
-    title: str
-    summary: str = ""
-    body: str = ""
-    language: str = ""
-    # (language, title, summary) of each translation.
-    translations: list[tuple[str, str, str]] = field(default_factory=list)
-    place: str = ""
-    port_city_id: int | None = None
-    organisation_id: int | None = None
-    region: str = ""
-    country: str = ""
-    kind: str = ""
-    status: str = ""
-    themes: tuple[str, ...] = ()
-    goals: tuple[int, ...] = ()
-    audiences: tuple[str, ...] = ()
-    year: int | None = None
-    published_at: datetime | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-
-
-def language_label(code: str) -> str:
-    return str(_language_labels().get(code, "")) if code else ""
-
-
-# Which record types a change to a model can affect, by model label. Read by the search signals.
-WATCHED_MODELS = {
-    "catalogue.initiative": "initiative",
-    "catalogue.portcenter": "port_center",
-    "accounts.organisation": "organisation",
-    "places.portcity": "port_city",
-}
-TRANSLATION_MODEL = "catalogue.initiativetranslation"
-M2M_THROUGH = {
-    Initiative.themes.through._meta.label_lower: "initiative",
-    Initiative.goals.through._meta.label_lower: "initiative",
-    Initiative.audiences.through._meta.label_lower: "initiative",
-    Initiative.partners.through._meta.label_lower: "initiative",
-    PortCenter.audiences.through._meta.label_lower: "port_center",
-    PortCenter.operators.through._meta.label_lower: "port_center",
-}
-
-
-def ref_for_instance(instance: Model) -> tuple[str, int] | None:
-    """(record_type, pk) of the record an instance belongs to, or None if not indexed."""
-    label = instance._meta.label_lower
-    if label in WATCHED_MODELS:
-        return WATCHED_MODELS[label], int(instance.pk)
-    if label == TRANSLATION_MODEL:
-        return "initiative", int(instance.initiative_id)  # type: ignore[attr-defined]
-    return None
-
-
-def m2m_record_type(sender: Any, instance: Model, reverse: bool) -> tuple[str, list[int]] | None:
-    """For an m2m_changed signal: the record type and which of its records changed."""
-    label = getattr(getattr(sender, "_meta", None), "label_lower", "")
-    record_type = M2M_THROUGH.get(label)
-    if record_type is None:
-        return None
-    if not reverse:
-        return record_type, [int(instance.pk)]
-    return record_type, []
-
-
-def m2m_reverse_ids(sender: Any, pk_set: Iterable[int] | None) -> list[int]:
-    return [int(pk) for pk in (pk_set or ())]
-
-
-def m2m_reverse_clear_ids(sender: Any, instance: Model) -> list[int]:
-    """Records linked to `instance` through `sender`, read before a reverse clear() runs."""
-    record_model = (
-        Initiative if M2M_THROUGH.get(sender._meta.label_lower) == "initiative" else PortCenter
-    )
-    source = target = None
-    for model_field in sender._meta.fields:
-        if model_field.related_model is record_model and target is None:
-            target = model_field.attname
-        elif model_field.related_model is type(instance):
-            source = model_field.attname
-    if source is None or target is None:
-        return []
-    return [
-        int(i)
-        for i in sender.objects.filter(**{source: instance.pk}).values_list(target, flat=True)
-    ]
 
 
 def _in_all_languages(value: Any, cache: dict[str, str], key: str) -> str:
@@ -235,7 +132,7 @@ def _join(*parts: Any) -> str:
 
 def _initiatives(
     ids: list[int] | None, lookups: _Lookups, batch_size: int
-) -> Iterator[IndexedRecord]:
+) -> Iterator[SearchDocument]:
     queryset = Initiative.objects.values(
         "id",
         "publication_status",
@@ -294,7 +191,7 @@ def _initiatives(
         for row in rows:
             city = lookups.city(row["port_city_id"])
             organisation = lookups.organisations.get(row["organisation_id"], {})
-            yield IndexedRecord(
+            yield SearchDocument(
                 record_type="initiative",
                 record_id=row["id"],
                 slug=row["slug"],
@@ -332,7 +229,7 @@ def _initiatives(
 
 def _port_centers(
     ids: list[int] | None, lookups: _Lookups, batch_size: int
-) -> Iterator[IndexedRecord]:
+) -> Iterator[SearchDocument]:
     queryset = PortCenter.objects.values(
         "id",
         "publication_status",
@@ -379,7 +276,7 @@ def _port_centers(
             lat, lon = row["latitude"], row["longitude"]
             if lat is None or lon is None:
                 lat, lon = city.get("latitude"), city.get("longitude")
-            yield IndexedRecord(
+            yield SearchDocument(
                 record_type="port_center",
                 record_id=row["id"],
                 slug=row["slug"],
@@ -412,7 +309,7 @@ def _port_centers(
 
 def _organisations(
     ids: list[int] | None, lookups: _Lookups, batch_size: int
-) -> Iterator[IndexedRecord]:
+) -> Iterator[SearchDocument]:
     queryset = Organisation.objects.values(
         "id", "slug", "name", "kind", "description", "port_city_id", "created_at"
     )
@@ -420,7 +317,7 @@ def _organisations(
         lookups.load((row["port_city_id"] for row in rows), ())
         for row in rows:
             city = lookups.city(row["port_city_id"])
-            yield IndexedRecord(
+            yield SearchDocument(
                 record_type="organisation",
                 record_id=row["id"],
                 slug=row["slug"],
@@ -443,14 +340,14 @@ def _organisations(
 
 def _port_cities(
     ids: list[int] | None, lookups: _Lookups, batch_size: int
-) -> Iterator[IndexedRecord]:
+) -> Iterator[SearchDocument]:
     queryset = PortCity.objects.values(
         "id", "slug", "name", "country", "region", "latitude", "longitude", "created_at"
     )
     for rows in _batches(ids, queryset, batch_size):
         for row in rows:
             country = str(row["country"])
-            yield IndexedRecord(
+            yield SearchDocument(
                 record_type="port_city",
                 record_id=row["id"],
                 slug=row["slug"],
@@ -468,22 +365,18 @@ def _port_cities(
             )
 
 
-_READERS = {
-    "initiative": _initiatives,
-    "port_center": _port_centers,
-    "organisation": _organisations,
-    "port_city": _port_cities,
-}
+def _reader(build: Any) -> Any:
+    def documents(
+        *, ids: Iterable[int] | None = None, batch_size: int = 1000
+    ) -> Iterator[SearchDocument]:
+        """Public records of one type (all, or those among `ids`), ready to index. A requested
+        id that is missing or not public is simply not yielded."""
+        yield from build(None if ids is None else sorted(set(ids)), _Lookups(), batch_size)
+
+    return documents
 
 
-def iter_records(
-    record_type: str, *, ids: Iterable[int] | None = None, batch_size: int = 1000
-) -> Iterator[IndexedRecord]:
-    """Public records of one type (all of them, or those among `ids`), ready to index.
-    A requested id that is missing or not public is simply not yielded."""
-    reader = _READERS[record_type]
-    yield from reader(None if ids is None else sorted(set(ids)), _Lookups(), batch_size)
-
-
-def record_types() -> tuple[str, ...]:
-    return tuple(_READERS)
+initiative_documents = _reader(_initiatives)
+port_center_documents = _reader(_port_centers)
+organisation_documents = _reader(_organisations)
+port_city_documents = _reader(_port_cities)
