@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from portolan.core import registry
+from portolan.core.signals import records_bulk_written
 
 from . import services
 
@@ -113,7 +114,12 @@ def on_m2m(
         _schedule(record_type, ids)
 
 
+def on_bulk_written(sender: Any, record_types: Any = None, **kwargs: Any) -> None:
+    services.rebuild_index(record_types=record_types)
+
+
 def connect() -> None:
+    records_bulk_written.connect(on_bulk_written, dispatch_uid="search-bulk")
     for label in registry.watched_models():
         post_save.connect(on_save, sender=label, dispatch_uid=f"search-save-{label}")
         post_delete.connect(on_delete, sender=label, dispatch_uid=f"search-delete-{label}")

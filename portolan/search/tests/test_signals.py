@@ -115,3 +115,16 @@ def test_rebuild_command_reports_its_count(capsys):
 def test_reindex_of_unknown_ids_is_harmless():
     assert services.reindex(record_type="initiative", ids=[999999]) == 0
     assert services.reindex(record_type="spaceship", ids=[1]) == 0
+
+
+def test_a_bulk_write_signal_rebuilds_the_index_of_the_types_it_names():
+    from portolan.catalogue.models import Initiative
+    from portolan.core.signals import records_bulk_written
+
+    record = initiative(title="Bulk written lighthouse")
+    SearchDocument.objects.all().delete()
+    # Written without signals, as bulk paths do: the index knows nothing until told.
+    Initiative.objects.filter(pk=record.pk).update(title="Bulk written beacon")
+    assert _ids("beacon") == set()
+    records_bulk_written.send(sender=Initiative, record_types=["initiative"])
+    assert _ids("beacon") == {("initiative", record.pk)}
