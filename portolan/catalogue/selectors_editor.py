@@ -71,16 +71,6 @@ def record_for_editing(user: Any, kind: str, slug: str) -> Record:
     return record
 
 
-def record_visible(user: Any, kind: str, slug: str) -> Record:
-    model = model_for_kind(kind)
-    record = cast(
-        Record, get_object_or_404(model.objects.select_related("organisation"), slug=slug)
-    )
-    if not permissions.can_view(user, record):
-        raise Http404
-    return record
-
-
 def initiative_for_form(user: Any, slug: str) -> Initiative:
     record = record_for_editing(user, "initiatives", slug)
     assert isinstance(record, Initiative)

@@ -6,7 +6,6 @@ rules live in `permissions`; the services check them again on every write."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +21,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portolan.accounts.decorators import staff_required
+
 from . import permissions, selectors_editor, services, uploads
 from .forms import AttachmentForm, InitiativeForm, ModerationForm, PortCenterForm
 from .models import Attachment, AttachmentKind, Initiative, PortCenter, PublicationStatus
@@ -29,17 +30,6 @@ from .models import Attachment, AttachmentKind, Initiative, PortCenter, Publicat
 PAGE_SIZE = 20
 
 View = Callable[..., HttpResponse]
-
-
-def staff_required(view: View) -> View:
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not permissions.is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _error_text(error: ValidationError) -> str:

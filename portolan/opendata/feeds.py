@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -142,11 +142,7 @@ class InitiativesRss(Feed):
         query = params_to_query(obj.params)
         if not query:
             return settings.SITE_URL + reverse("opendata:index")
-        try:
-            path = reverse("search:search")
-        except NoReverseMatch:
-            path = reverse("opendata:index")
-        return f"{settings.SITE_URL}{path}?{query}"
+        return f"{settings.SITE_URL}{reverse('search:search')}?{query}"
 
     def feed_url(self, obj: _FeedContext) -> str:
         return settings.SITE_URL + obj.request.get_full_path()

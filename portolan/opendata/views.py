@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 import secrets
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -18,11 +15,12 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portolan.accounts.decorators import staff_required
 from portolan.catalogue import importing, selectors_export
 
 from . import exports, selectors, services
@@ -31,18 +29,6 @@ from .sitemaps import SITEMAPS
 
 _PENDING_KEY = "opendata:import:{token}"
 _PENDING_SECONDS = 3600
-
-
-def staff_required(view: Any) -> Any:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET
@@ -202,11 +188,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *"]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            prefixes = [reverse("admin:index"), f"/{code}/accounts/", f"/{code}/account/"]
-            try:
-                prefixes.append(reverse("catalogue:dashboard"))
-            except NoReverseMatch:
-                prefixes.append(f"/{code}/catalogue/dashboard/")
+            prefixes = [
+                reverse("admin:index"),
+                f"/{code}/accounts/",
+                f"/{code}/account/",
+                reverse("catalogue:dashboard"),
+            ]
         lines.extend(f"Disallow: {p}" for p in prefixes)
     lines += ["Allow: /", "", f"Sitemap: {settings.SITE_URL}/sitemap.xml", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
