@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SIZE ?= 300
 
-.PHONY: install run demo lint format typecheck migrations-check pytest test bench lock messages clean
+.PHONY: install run demo lint imports format typecheck migrations-check pytest test bench lock messages clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The layer contracts in pyproject.toml: base apps never import feature apps, no cycles.
+imports: install
+	$(VENV)/bin/lint-imports
+
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
@@ -48,7 +52,7 @@ migrations-check: install var
 pytest: install var
 	$(VENV)/bin/pytest -n 2
 
-test: lint typecheck migrations-check pytest
+test: lint imports typecheck migrations-check pytest
 
 bench: install var
 	$(PY) bench/run.py
