@@ -7,6 +7,7 @@ published, or changes requested / rejected), keep a full history (django-simple-
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -114,8 +115,30 @@ class Publishable(models.Model):
 
     objects = PublishableQuerySet.as_manager()
 
+    # What differs between the kinds of record, said once here instead of in `isinstance`
+    # branches: the registry key, the URL segment, the field naming the record, the name of the
+    # foreign key that attachments and moderation events use, the edit page, and the links
+    # (many-to-many field -> the attribute that identifies a linked object).
+    record_type: ClassVar[str]
+    segment: ClassVar[str]
+    title_field: ClassVar[str]
+    owner_field: ClassVar[str]
+    edit_url_name: ClassVar[str]
+    link_keys: ClassVar[dict[str, str]]
+
     class Meta:
         abstract = True
+
+    @property
+    def display_title(self) -> str:
+        return str(getattr(self, self.title_field))
+
+    def get_edit_url(self) -> str:
+        return reverse(self.edit_url_name, kwargs={"slug": self.slug})  # type: ignore[attr-defined]
+
+    def owned(self) -> dict[str, Publishable]:
+        """Keyword arguments naming this record on an attachment or a moderation event."""
+        return {self.owner_field: self}
 
     @property
     def is_published(self) -> bool:
@@ -128,6 +151,13 @@ class Publishable(models.Model):
 
 
 class PortCenter(Publishable):
+    record_type = "port_center"
+    segment = "port-centers"
+    title_field = "name"
+    owner_field = "port_center"
+    edit_url_name = "catalogue:port_center_edit"
+    link_keys = {"operators": "slug", "audiences": "slug"}
+
     name = PlainCharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     port_city = models.ForeignKey(
@@ -268,6 +298,13 @@ class PortCenter(Publishable):
 
 
 class Initiative(Publishable):
+    record_type = "initiative"
+    segment = "initiatives"
+    title_field = "title"
+    owner_field = "initiative"
+    edit_url_name = "catalogue:initiative_edit"
+    link_keys = {"partners": "slug", "themes": "slug", "goals": "number", "audiences": "slug"}
+
     title = PlainCharField(_("title"), max_length=220)
     slug = models.SlugField(max_length=240, unique=True)
     summary = PlainTextField(_("summary"), max_length=SUMMARY_MAX)

@@ -36,7 +36,7 @@ KINDS: dict[str, type[Initiative] | type[PortCenter]] = {
 
 
 def kind_of(record: Record) -> str:
-    return "initiatives" if isinstance(record, Initiative) else "port-centers"
+    return record.segment
 
 
 def model_for_kind(kind: str) -> type[Initiative] | type[PortCenter]:

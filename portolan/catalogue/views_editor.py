@@ -46,9 +46,7 @@ def _next_or(request: HttpRequest, fallback: str) -> str:
 
 
 def _edit_url(record: Initiative | PortCenter) -> str:
-    if isinstance(record, Initiative):
-        return reverse("catalogue:initiative_edit", kwargs={"slug": record.slug})
-    return reverse("catalogue:port_center_edit", kwargs={"slug": record.slug})
+    return record.get_edit_url()
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,9 +280,7 @@ def attachment_upload(request: HttpRequest, kind: str, slug: str) -> HttpRespons
             return HttpResponseRedirect(
                 reverse("catalogue:attachment_upload", kwargs={"kind": kind, "slug": slug})
             )
-    attachments = Attachment.objects.filter(
-        **({"initiative": record} if isinstance(record, Initiative) else {"port_center": record})
-    )
+    attachments = Attachment.objects.filter(**record.owned())
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -403,7 +399,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
         {
             "record": r,
             "kind": selectors_editor.kind_of(r),
-            "is_initiative": isinstance(r, Initiative),
+            "is_initiative": r.record_type == "initiative",
         }
         for r in records
     ]

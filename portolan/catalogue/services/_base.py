@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,9 +13,8 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from portolan.accounts.models import Organisation, User
+from portolan.accounts.models import User
 from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
-from portolan.core.models import Audience, Goal, Theme
 from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
 
 from .. import permissions
@@ -66,18 +66,21 @@ def _field_tables(model: type[Model], special: set[str]) -> tuple[set[str], set[
 
 
 _INITIATIVE_TEXT, _INITIATIVE_PLAIN = _field_tables(Initiative, {"port_city"})
-_INITIATIVE_M2M: dict[str, tuple[type[Model], str]] = {
-    "partners": (Organisation, "slug"),
-    "themes": (Theme, "slug"),
-    "goals": (Goal, "number"),
-    "audiences": (Audience, "slug"),
-}
+
+
+@cache
+def _link_tables(model: type[Record]) -> dict[str, tuple[type[Model], str]]:
+    """Many-to-many field -> (linked model, identifying attribute), from the model's link_keys."""
+    return {
+        field: (model._meta.get_field(field).related_model, key)  # type: ignore[misc]
+        for field, key in model.link_keys.items()
+    }
+
+
+_INITIATIVE_M2M = _link_tables(Initiative)
 
 _PORT_CENTER_TEXT, _PORT_CENTER_PLAIN = _field_tables(PortCenter, {"port_city", "offers"})
-_PORT_CENTER_M2M: dict[str, tuple[type[Model], str]] = {
-    "operators": (Organisation, "slug"),
-    "audiences": (Audience, "slug"),
-}
+_PORT_CENTER_M2M = _link_tables(PortCenter)
 
 # Fields a restore copies back from a historical version: the content, never the workflow state.
 _NOT_RESTORED = {
@@ -214,7 +217,7 @@ def _full_clean(record: Record, errors: dict[str, list[str]]) -> None:
 
 
 def _m2m_map(record: Record) -> dict[str, tuple[type[Model], str]]:
-    return _INITIATIVE_M2M if isinstance(record, Initiative) else _PORT_CENTER_M2M
+    return _link_tables(type(record))
 
 
 def linked_snapshot(record: Record, many: Mapping[str, list[Model]] | None) -> dict[str, list]:
@@ -242,10 +245,9 @@ def _save(
 
 
 def _event(record: Record, actor: User, action: str, message: str = "") -> ModerationEvent:
-    kwargs: dict[str, Any] = (
-        {"initiative": record} if isinstance(record, Initiative) else {"port_center": record}
+    return ModerationEvent.objects.create(
+        action=action, message=message, actor=actor, **record.owned()
     )
-    return ModerationEvent.objects.create(action=action, message=message, actor=actor, **kwargs)
 
 
 def _validate_initiative(record: Initiative, errors: dict[str, list[str]]) -> None:

@@ -14,7 +14,6 @@ from portolan.accounts.models import User
 from .. import uploads
 from ..models import (
     Attachment,
-    Initiative,
     ModerationAction,
 )
 from ._base import (
@@ -62,10 +61,7 @@ def attachment_add(
         errors.setdefault("title", []).append(gettext("Give the file a short title."))
     _raise_if(errors)
     attachment = Attachment(kind=checked.kind, title=clean_title, size=checked.size)
-    if isinstance(current, Initiative):
-        attachment.initiative = current
-    else:
-        attachment.port_center = current
+    setattr(attachment, current.owner_field, current)
     attachment.uploaded_by = actor if getattr(actor, "pk", None) else None
     attachment.file.save(checked.content.name or "upload", checked.content, save=False)
     try:

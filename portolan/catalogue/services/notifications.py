@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from portolan.accounts.models import User
 
 from ..models import (
-    Initiative,
     ModerationAction,
 )
 from ._base import (
@@ -47,7 +46,7 @@ _BODIES: dict[str, Any] = {
 
 
 def _record_title(record: Record) -> str:
-    return record.title if isinstance(record, Initiative) else record.name
+    return record.display_title
 
 
 def notify_moderation(record: Record, action: str, message: str) -> None:

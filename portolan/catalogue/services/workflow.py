@@ -15,7 +15,6 @@ from portolan.accounts.models import User
 
 from .. import permissions
 from ..models import (
-    Initiative,
     ModerationAction,
     ModerationEvent,
     PublicationStatus,
@@ -26,14 +25,13 @@ from ._base import (
     _check_member_may_edit,
     _copy_state,
     _event,
+    _full_clean,
     _locked,
     _m2m_map,
     _raise_if,
     _require_moderator,
     _save,
     _set_many,
-    _validate_initiative,
-    _validate_port_center,
 )
 from .notifications import notify_moderation
 
@@ -81,10 +79,7 @@ def record_submit(*, actor: User, record: Record) -> None:
     ):
         raise _wrong_state(current, gettext("submit"))
     errors: dict[str, list[str]] = {}
-    if isinstance(current, Initiative):
-        _validate_initiative(current, errors)
-    else:
-        _validate_port_center(current, errors)
+    _full_clean(current, errors)
     _raise_if(errors)
     current.publication_status = PublicationStatus.SUBMITTED
     _save(current, actor, "submit")
@@ -164,10 +159,7 @@ def record_restore(*, actor: User, record: Record, history_id: int) -> None:
             continue
         setattr(current, field.attname, getattr(version, field.attname))
     errors: dict[str, list[str]] = {}
-    if isinstance(current, Initiative):
-        _validate_initiative(current, errors)
-    else:
-        _validate_port_center(current, errors)
+    _full_clean(current, errors)
     many = _linked_from_version(current, getattr(version, "linked", None) or {})
     _raise_if(errors)
     _save(current, actor, f"restore:{history_id}", many)
