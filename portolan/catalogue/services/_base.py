@@ -250,14 +250,6 @@ def _event(record: Record, actor: User, action: str, message: str = "") -> Moder
     )
 
 
-def _validate_initiative(record: Initiative, errors: dict[str, list[str]]) -> None:
-    _full_clean(record, errors)
-
-
-def _validate_port_center(record: PortCenter, errors: dict[str, list[str]]) -> None:
-    _full_clean(record, errors)
-
-
 def _set_many(record: Record, many: Mapping[str, list[Model]]) -> None:
     for field, objects in many.items():
         getattr(record, field).set(objects)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +35,7 @@ from ._base import (
     _check_member_may_edit,
     _copy_state,
     _event,
+    _full_clean,
     _raise_if,
     _resolve_many,
     _resolve_offers,
@@ -41,8 +43,6 @@ from ._base import (
     _save,
     _set_many,
     _text_value,
-    _validate_initiative,
-    _validate_port_center,
     unique_slug,
 )
 
@@ -169,38 +169,126 @@ def _replace_translations(record: Initiative, translations: list[dict[str, str]]
 
 
 # --------------------------------------------------------------------------------------------
-# Initiatives
+# One path for every kind of record; what differs is in `_KINDS`
 # --------------------------------------------------------------------------------------------
+
+AfterSave = Callable[[], None] | None
+
+
+def _no_prepare(record: Record, data: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
+    return None
+
+
+def _no_after(
+    record: Record, data: Mapping[str, Any], errors: dict[str, list[str]], creating: bool
+) -> AfterSave:
+    return None
+
+
+def _port_center_offers(
+    record: Record, data: Mapping[str, Any], errors: dict[str, list[str]]
+) -> None:
+    if "offers" in data:
+        record.offers = _resolve_offers(data["offers"], errors)  # type: ignore[union-attr]
+
+
+def _initiative_translations(
+    record: Record, data: Mapping[str, Any], errors: dict[str, list[str]], creating: bool
+) -> AfterSave:
+    # Checked after the record's own fields: a translation must differ from its language.
+    if "translations" not in data and not creating:
+        return None
+    assert isinstance(record, Initiative)
+    translations = _clean_translations(record, data.get("translations"), errors)
+    if creating and not translations:
+        return None
+    return lambda: _replace_translations(record, translations)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    text: set[str]
+    plain: set[str]
+    links: Mapping[str, tuple[type[Model], str]]
+    extra: set[str]
+    prepare: Callable[[Record, Mapping[str, Any], dict[str, list[str]]], None] = _no_prepare
+    after: Callable[[Record, Mapping[str, Any], dict[str, list[str]], bool], AfterSave] = _no_after
+
+
+_KINDS: dict[type[Model], _Kind] = {
+    Initiative: _Kind(
+        _INITIATIVE_TEXT,
+        _INITIATIVE_PLAIN,
+        _INITIATIVE_M2M,
+        {"translations"},
+        after=_initiative_translations,
+    ),
+    PortCenter: _Kind(
+        _PORT_CENTER_TEXT,
+        _PORT_CENTER_PLAIN,
+        _PORT_CENTER_M2M,
+        {"offers"},
+        prepare=_port_center_offers,
+    ),
+}
+
+
+def _apply(
+    record: Record, actor: User, data: Mapping[str, Any], *, creating: bool
+) -> tuple[dict[str, list[Model]], AfterSave]:
+    kind = _KINDS[type(record)]
+    errors: dict[str, list[str]] = {}
+    many = _apply_common(record, actor, data, kind.text, kind.plain, kind.links, kind.extra, errors)
+    kind.prepare(record, data, errors)
+    if creating:
+        if "port_city" not in data and record.organisation.port_city_id:
+            record.port_city_id = record.organisation.port_city_id
+        record.slug = unique_slug(
+            type(record),
+            record.display_title or record.record_type.replace("_", "-"),
+            max_length=record._meta.get_field("slug").max_length or 200,
+        )
+    _full_clean(record, errors)
+    after_save = kind.after(record, data, errors, creating)
+    _raise_if(errors)
+    return many, after_save
+
+
+def _record_create(
+    *, model: type[Record], actor: User, organisation: Organisation, data: Mapping[str, Any]
+) -> Record:
+    if not permissions.can_edit_for_organisation(actor, organisation.pk):
+        raise PermissionDenied(gettext("You cannot add records for this organisation."))
+    record = model(organisation=organisation, publication_status=PublicationStatus.DRAFT)
+    many, after_save = _apply(record, actor, data, creating=True)
+    _save(record, actor, "create", many)
+    _set_many(record, many)
+    if after_save is not None:
+        after_save()
+    return record
+
+
+def _record_update(*, actor: User, record: Record, data: Mapping[str, Any]) -> Record:
+    current = type(record).objects.select_for_update().get(pk=record.pk)
+    _check_member_may_edit(actor, current)
+    many, after_save = _apply(current, actor, data, creating=False)
+    reason = _after_member_edit(current, actor)
+    _save(current, actor, reason, many)
+    _set_many(current, many)
+    if after_save is not None:
+        after_save()
+    if reason == "edit_published":
+        _event(current, actor, ModerationAction.SUBMIT, gettext("Edited after publication."))
+    _copy_state(current, record)
+    return record
 
 
 @transaction.atomic
 def initiative_create(
     *, actor: User, organisation: Organisation, data: Mapping[str, Any]
 ) -> Initiative:
-    if not permissions.can_edit_for_organisation(actor, organisation.pk):
-        raise PermissionDenied(gettext("You cannot add records for this organisation."))
-    errors: dict[str, list[str]] = {}
-    record = Initiative(organisation=organisation, publication_status=PublicationStatus.DRAFT)
-    many = _apply_common(
-        record,
-        actor,
-        data,
-        _INITIATIVE_TEXT,
-        _INITIATIVE_PLAIN,
-        _INITIATIVE_M2M,
-        {"translations"},
-        errors,
-    )
-    if "port_city" not in data and organisation.port_city_id:
-        record.port_city_id = organisation.port_city_id
-    record.slug = unique_slug(Initiative, record.title or "initiative", max_length=240)
-    _validate_initiative(record, errors)
-    translations = _clean_translations(record, data.get("translations"), errors)
-    _raise_if(errors)
-    _save(record, actor, "create", many)
-    _set_many(record, many)
-    if translations:
-        _replace_translations(record, translations)
+    record = _record_create(model=Initiative, actor=actor, organisation=organisation, data=data)
+    assert isinstance(record, Initiative)
     return record
 
 
@@ -208,69 +296,16 @@ def initiative_create(
 def initiative_update(
     *, actor: User, initiative: Initiative, data: Mapping[str, Any]
 ) -> Initiative:
-    record = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    _check_member_may_edit(actor, record)
-    errors: dict[str, list[str]] = {}
-    many = _apply_common(
-        record,
-        actor,
-        data,
-        _INITIATIVE_TEXT,
-        _INITIATIVE_PLAIN,
-        _INITIATIVE_M2M,
-        {"translations"},
-        errors,
-    )
-    _validate_initiative(record, errors)
-    translations = (
-        _clean_translations(record, data["translations"], errors)
-        if "translations" in data
-        else None
-    )
-    _raise_if(errors)
-    reason = _after_member_edit(record, actor)
-    _save(record, actor, reason, many)
-    _set_many(record, many)
-    if translations is not None:
-        _replace_translations(record, translations)
-    if reason == "edit_published":
-        _event(record, actor, ModerationAction.SUBMIT, gettext("Edited after publication."))
-    _copy_state(record, initiative)
+    _record_update(actor=actor, record=initiative, data=data)
     return initiative
-
-
-# --------------------------------------------------------------------------------------------
-# Port Centers
-# --------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def port_center_create(
     *, actor: User, organisation: Organisation, data: Mapping[str, Any]
 ) -> PortCenter:
-    if not permissions.can_edit_for_organisation(actor, organisation.pk):
-        raise PermissionDenied(gettext("You cannot add records for this organisation."))
-    errors: dict[str, list[str]] = {}
-    record = PortCenter(organisation=organisation, publication_status=PublicationStatus.DRAFT)
-    many = _apply_common(
-        record,
-        actor,
-        data,
-        _PORT_CENTER_TEXT,
-        _PORT_CENTER_PLAIN,
-        _PORT_CENTER_M2M,
-        {"offers"},
-        errors,
-    )
-    if "offers" in data:
-        record.offers = _resolve_offers(data["offers"], errors)
-    if "port_city" not in data and organisation.port_city_id:
-        record.port_city_id = organisation.port_city_id
-    record.slug = unique_slug(PortCenter, record.name or "port-center", max_length=220)
-    _validate_port_center(record, errors)
-    _raise_if(errors)
-    _save(record, actor, "create", many)
-    _set_many(record, many)
+    record = _record_create(model=PortCenter, actor=actor, organisation=organisation, data=data)
+    assert isinstance(record, PortCenter)
     return record
 
 
@@ -278,27 +313,5 @@ def port_center_create(
 def port_center_update(
     *, actor: User, port_center: PortCenter, data: Mapping[str, Any]
 ) -> PortCenter:
-    record = PortCenter.objects.select_for_update().get(pk=port_center.pk)
-    _check_member_may_edit(actor, record)
-    errors: dict[str, list[str]] = {}
-    many = _apply_common(
-        record,
-        actor,
-        data,
-        _PORT_CENTER_TEXT,
-        _PORT_CENTER_PLAIN,
-        _PORT_CENTER_M2M,
-        {"offers"},
-        errors,
-    )
-    if "offers" in data:
-        record.offers = _resolve_offers(data["offers"], errors)
-    _validate_port_center(record, errors)
-    _raise_if(errors)
-    reason = _after_member_edit(record, actor)
-    _save(record, actor, reason, many)
-    _set_many(record, many)
-    if reason == "edit_published":
-        _event(record, actor, ModerationAction.SUBMIT, gettext("Edited after publication."))
-    _copy_state(record, port_center)
+    _record_update(actor=actor, record=port_center, data=data)
     return port_center
