@@ -679,7 +679,7 @@ def _organisations(count: int, cities: list[PortCity], report: DemoReport) -> li
         for o in Organisation.objects.filter(is_demo=True, external_id__startswith="demo:org:")
     }
     kinds = list(KIND_NAMES)
-    new: list[Organisation] = []
+    new: list[BulkRow] = []
     for i in range(count):
         external_id = f"demo:org:{i}"
         if external_id in existing:
