@@ -487,8 +487,10 @@ def test_a_refused_moderation_sends_no_e_mail(member, staff, django_capture_on_c
     record = InitiativeFactory(
         organisation=member.organisation, publication_status=PublicationStatus.DRAFT
     )
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(ValidationError):
-            services.record_reject(actor=staff, record=record, message="Out of scope.")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValidationError),
+    ):
+        services.record_reject(actor=staff, record=record, message="Out of scope.")
     assert callbacks == []
     assert mail.outbox == []
