@@ -9,8 +9,8 @@ search in step themselves (the import reindexes what it wrote, demo generation r
 
 Queries per call, whatever the number of rows: one per relation to read the links of updated
 records whose links are not given, one insert of records and one of history rows (plus one
-update) per model, one delete and one insert per written relation. Django splits an insert on
-SQLite every 999 parameters (about 25 records), which adds one query per 25 rows there."""
+update) per model, one delete and one insert per written relation. Inserts are split every
+2,000 rows, and on SQLite every 999 parameters (about 25 records): one more query each time."""
 
 from __future__ import annotations
 
