@@ -27,6 +27,7 @@ from portolan.core.vocabulary import load_vocabulary
 from portolan.places.services import port_city_add
 
 from .models import PortCenter, PortCenterStatus, PublicationStatus
+from .services import BulkRow, records_bulk_write
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CSV_FILE = DATA_DIR / "port-centers.csv"
@@ -66,25 +67,47 @@ def read_mapping() -> dict[str, Any]:
     return json.loads(MAPPING_FILE.read_text(encoding="utf-8"))
 
 
-def _sync(
-    model: type[models.Model], external_id: str, values: dict[str, Any], create_only: dict[str, Any]
-) -> tuple[Any, str]:
-    """Create the record or update only the fields that differ; returns (obj, created|updated|
-    unchanged). Saving nothing when nothing changed keeps simple-history quiet."""
-    obj = model._default_manager.filter(external_id=external_id).first()
-    if obj is None:
-        obj = model(external_id=external_id, **values, **create_only)
-        obj.full_clean()
-        obj.save()
-        return obj, "created"
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if not changed:
-        return obj, "unchanged"
-    for name in changed:
-        setattr(obj, name, values[name])
-    obj.full_clean()
-    obj.save()
-    return obj, "updated"
+REASON = "reference"
+
+
+@dataclass
+class _Batch:
+    """The records of one model to write: new ones, and existing ones with changed fields."""
+
+    model: Any
+    existing: dict[str, Any]
+    creates: list[BulkRow] = field(default_factory=list)
+    updates: list[BulkRow] = field(default_factory=list)
+    fields: set[str] = field(default_factory=set)
+
+    def sync(
+        self, external_id: str, values: dict[str, Any], create_only: dict[str, Any]
+    ) -> tuple[Any, str]:
+        """The record as it will be, and created|updated|unchanged. Nothing is queued when nothing
+        changed, which keeps a second run free of history rows."""
+        obj = self.existing.get(external_id)
+        if obj is None:
+            obj = self.model(external_id=external_id, **values, **create_only)
+            self.creates.append(BulkRow(record=obj, label=external_id))
+            return obj, "created"
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if not changed:
+            return obj, "unchanged"
+        for name in changed:
+            setattr(obj, name, values[name])
+        self.fields.update(changed)
+        self.updates.append(BulkRow(record=obj, label=external_id))
+        return obj, "updated"
+
+    def write(self) -> None:
+        records_bulk_write(
+            model=self.model,
+            creates=self.creates,
+            updates=self.updates,
+            update_fields=self.fields,
+            actor=None,
+            reason=REASON,
+        )
 
 
 def _free_slug(model: type[models.Model], base: str, external_id: str) -> str:
@@ -105,7 +128,13 @@ def _status(name: str, mapping: dict[str, Any]) -> str:
     return str(status)
 
 
-def _load_row(row: dict[str, str], mapping: dict[str, Any], report: LoadReport) -> None:
+def _load_row(
+    row: dict[str, str],
+    mapping: dict[str, Any],
+    report: LoadReport,
+    organisations: _Batch,
+    port_centers: list[tuple[str, dict[str, Any], dict[str, Any]]],
+) -> None:
     name = row["name"].strip()
     slug = slugify(name)[:200]
     sources = "\n".join(url for url in row["source_url"].split() if url)
@@ -132,8 +161,7 @@ def _load_row(row: dict[str, str], mapping: dict[str, Any], report: LoadReport) 
     if no_city:
         # Without a profile, the organisation page is the only place for the sourced facts.
         description = "\n\n".join(part for part in (notes, "Sources:\n" + sources) if part)
-    organisation, outcome = _sync(
-        Organisation,
+    organisation, outcome = organisations.sync(
         org_external_id,
         {
             "name": name,
@@ -154,35 +182,35 @@ def _load_row(row: dict[str, str], mapping: dict[str, Any], report: LoadReport) 
         return
     pc_external_id = f"ref:port-center:{slug}"
     now = timezone.now()
-    _profile, outcome = _sync(
-        PortCenter,
-        pc_external_id,
-        {
-            "name": name,
-            "slug": _free_slug(PortCenter, slug, pc_external_id),
-            "organisation": organisation,
-            "port_city": port_city,
-            "operator_text": _text(row["operator"])[:300],
-            "opening_year": _int(row["opening_year"]),
-            "charter_signed_year": charter_year,
-            "status": _status(name, mapping),
-            "visitors_per_year": _int(row["visitors_per_year"]),
-            "visitors_year_of_figure": _int(row["visitors_year_of_figure"]),
-            "surface_m2": _int(row["surface_m2"]),
-            "notes": notes[:300],
-            "sources": sources,
-            "is_reference": True,
-            "is_demo": False,
-            "publication_status": PublicationStatus.PUBLISHED,
-        },
-        {
-            "last_reviewed": SOURCES_READ_ON,
-            "published_at": datetime.combine(
-                SOURCES_READ_ON, datetime.min.time(), tzinfo=now.tzinfo
-            ),
-        },
+    port_centers.append(
+        (
+            pc_external_id,
+            {
+                "name": name,
+                "slug": _free_slug(PortCenter, slug, pc_external_id),
+                "organisation": organisation,
+                "port_city": port_city,
+                "operator_text": _text(row["operator"])[:300],
+                "opening_year": _int(row["opening_year"]),
+                "charter_signed_year": charter_year,
+                "status": _status(name, mapping),
+                "visitors_per_year": _int(row["visitors_per_year"]),
+                "visitors_year_of_figure": _int(row["visitors_year_of_figure"]),
+                "surface_m2": _int(row["surface_m2"]),
+                "notes": notes[:300],
+                "sources": sources,
+                "is_reference": True,
+                "is_demo": False,
+                "publication_status": PublicationStatus.PUBLISHED,
+            },
+            {
+                "last_reviewed": SOURCES_READ_ON,
+                "published_at": datetime.combine(
+                    SOURCES_READ_ON, datetime.min.time(), tzinfo=now.tzinfo
+                ),
+            },
+        )
     )
-    _count(report, outcome, f"Port Center {name}")
 
 
 def _count(report: LoadReport, outcome: str, label: str) -> None:
@@ -194,11 +222,29 @@ def _count(report: LoadReport, outcome: str, label: str) -> None:
         report.unchanged += 1
 
 
+def _existing(model: Any, prefix: str) -> dict[str, Any]:
+    records = model._default_manager.filter(external_id__startswith=prefix).select_related(
+        *(["organisation", "port_city"] if model is PortCenter else ["port_city"])
+    )
+    return {o.external_id: o for o in records}
+
+
 @transaction.atomic
 def load_reference() -> LoadReport:
+    """Organisations first (the Port Centers point at them), each model in one bulk write through
+    the services: validated by the models' rules, with history rows whose reason is "reference".
+    A record the sources did not change is not written."""
     report = LoadReport()
     report.vocabulary = load_vocabulary(lambda n: apps.get_model("core", n))
     mapping = read_mapping()
+    organisations = _Batch(Organisation, _existing(Organisation, "ref:organisation:"))
+    port_centers: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     for row in read_rows():
-        _load_row(row, mapping, report)
+        _load_row(row, mapping, report, organisations, port_centers)
+    organisations.write()
+    centers = _Batch(PortCenter, _existing(PortCenter, "ref:port-center:"))
+    for external_id, values, create_only in port_centers:
+        profile, outcome = centers.sync(external_id, values, create_only)
+        _count(report, outcome, f"Port Center {profile.name}")
+    centers.write()
     return report

@@ -5,8 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portolan.catalogue import importing
-
+from . import importing
 from .tabular import MAX_BYTES
 
 

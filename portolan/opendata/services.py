@@ -10,8 +10,8 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from portolan.accounts.models import User
-from portolan.catalogue import importing
 
+from . import importing
 from .models import ImportOutcome, ImportRun
 from .tabular import Table, TableError, read_table
 

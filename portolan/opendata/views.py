@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portolan.accounts.decorators import staff_required
-from portolan.catalogue import importing, selectors_export
+from portolan.catalogue import selectors_export
 
-from . import exports, selectors, services
+from . import exports, importing, selectors, services
 from .forms import ImportForm
 from .sitemaps import SITEMAPS
 

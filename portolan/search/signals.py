@@ -114,8 +114,8 @@ def on_m2m(
         _schedule(record_type, ids)
 
 
-def on_bulk_written(sender: Any, record_types: Any = None, **kwargs: Any) -> None:
-    services.rebuild_index(record_types=record_types)
+def on_bulk_written(sender: Any, record_types: Any = None, **kwargs: Any) -> int:
+    return services.rebuild_index(record_types=record_types)
 
 
 def connect() -> None:

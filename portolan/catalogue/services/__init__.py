@@ -17,6 +17,7 @@ Workflow rules (kept deliberately small):
 
 from ._base import Record, linked_snapshot, unique_slug
 from .attachments import attachment_add, attachment_delete
+from .bulk import BulkRow, records_bulk_write
 from .records import (
     initiative_create,
     initiative_update,
@@ -33,6 +34,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "BulkRow",
     "Record",
     "attachment_add",
     "attachment_delete",
@@ -47,5 +49,6 @@ __all__ = [
     "record_request_changes",
     "record_restore",
     "record_submit",
+    "records_bulk_write",
     "unique_slug",
 ]

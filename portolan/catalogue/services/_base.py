@@ -4,7 +4,7 @@ the history snapshot of links, saving with the acting user, permission checks.""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -220,13 +220,20 @@ def _m2m_map(record: Record) -> dict[str, tuple[type[Model], str]]:
     return _link_tables(type(record))
 
 
-def linked_snapshot(record: Record, many: Mapping[str, list[Model]] | None) -> dict[str, list]:
+def linked_snapshot(
+    record: Record,
+    many: Mapping[str, Sequence[Model]] | None,
+    current: Mapping[str, Sequence[Any]] | None = None,
+) -> dict[str, list]:
     """The links the record will have once `many` is applied, as the keys the services accept
-    (slugs, goal numbers), so a version can be shown and restored without ids."""
+    (slugs, goal numbers), so a version can be shown and restored without ids. `current` gives
+    the keys of links left as they are when the caller already read them (bulk writes)."""
     snapshot: dict[str, list] = {}
     for field, (_model, key) in _m2m_map(record).items():
         if many is not None and field in many:
             values = [getattr(obj, key) for obj in many[field]]
+        elif current is not None and field in current:
+            values = list(current[field])
         elif record.pk:
             values = list(getattr(record, field).values_list(key, flat=True))
         else:

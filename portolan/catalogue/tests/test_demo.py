@@ -107,3 +107,28 @@ def test_generate_demo_command_reports_and_indexes():
     call_command("generate_demo", "--size", "20", "--seed", "3", stdout=out)
     assert "20 demo initiatives" in out.getvalue()
     assert "Search index" in out.getvalue()
+
+
+def test_demo_records_are_in_the_history_with_reason_demo_and_their_links():
+    generate_demo(size=30, rebuild_index=False)
+    initiative = Initiative.objects.prefetch_related("themes").first()
+    version = initiative.history.get()
+    assert version.history_change_reason == "demo"
+    assert version.linked["themes"] == sorted(t.slug for t in initiative.themes.all())
+    assert Initiative.history.count() == 30
+    assert PortCenter.history.filter(history_change_reason="demo").count() == (
+        PortCenter.objects.count()
+    )
+    assert Organisation.history.filter(history_change_reason="demo").count() == (
+        Organisation.objects.count()
+    )
+
+
+def test_no_two_demo_organisations_share_a_description_body():
+    generate_demo(size=400, rebuild_index=False)
+    bodies = [
+        o.description.replace(o.name, "").split("Demo organisation")[0]
+        for o in Organisation.objects.all()
+    ]
+    assert len(bodies) > 10
+    assert len(set(bodies)) == len(bodies)

@@ -123,3 +123,13 @@ def test_load_reference_command_reports_counts():
     call_command("load_reference", stdout=out)
     call_command("load_reference", stdout=out)
     assert "0 created, 0 updated, 50 unchanged" in out.getvalue()
+
+
+def test_reference_records_have_history_with_their_reason_and_links_snapshot():
+    load_reference()
+    genoa = PortCenter.objects.get(external_id="ref:port-center:genoa-port-center")
+    version = genoa.history.get()
+    assert version.history_change_reason == "reference"
+    assert version.linked == {"audiences": [], "operators": []}
+    organisation = Organisation.objects.get(external_id="ref:organisation:genoa-port-center")
+    assert organisation.history.get().history_change_reason == "reference"

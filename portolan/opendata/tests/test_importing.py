@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from portolan.accounts.models import Organisation
-from portolan.catalogue import importing
 from portolan.catalogue.models import Initiative, PortCenter
-from portolan.opendata import services
+from portolan.catalogue.services import bulk
+from portolan.opendata import importing, services
 from portolan.opendata.models import ImportRun
 from portolan.testing.factories import (
     OrganisationFactory,
@@ -114,7 +114,7 @@ def test_database_failure_in_the_middle_keeps_nothing(havre, staff, monkeypatch)
     def failing_relations(*args, **kwargs):
         raise IntegrityError("simulated failure after the records were written")
 
-    monkeypatch.setattr(importing, "_write_relations", failing_relations)
+    monkeypatch.setattr(bulk, "write_links", failing_relations)
     output = run("organisations", ORGS_CSV, user=staff)
     assert output.file_error
     assert Organisation.objects.count() == 0
@@ -359,3 +359,37 @@ def test_import_runs_are_read_only_in_the_admin(client, staff):
     client.force_login(staff)
     assert client.get("/en/admin/opendata/importrun/").status_code == 200
     assert client.get("/en/admin/opendata/importrun/add/").status_code == 403
+
+
+def test_imported_version_carries_its_links_and_restoring_it_brings_them_back(havre, staff):
+    from portolan.catalogue import services as catalogue_services
+
+    OrganisationFactory(slug="owner", port_city=havre)
+    OrganisationFactory(slug="partner", port_city=havre)
+    header = "external_id,title,summary,organisation,port_city,themes,goals,audiences,partners\n"
+    first = "I-1,Harbour days,Pupils visit,owner,le-havre,education;heritage,1;6,schools,partner\n"
+    run("initiatives", header + first, user=staff)
+    initiative = Initiative.objects.get(external_id="I-1")
+    version = initiative.history.get()
+    assert version.linked == {
+        "audiences": ["schools"],
+        "goals": [1, 6],
+        "partners": ["partner"],
+        "themes": ["education", "heritage"],
+    }
+    # A second file changes the themes and leaves the other lists out: the new version keeps
+    # the links it did not touch.
+    second = run(
+        "initiatives",
+        "external_id,title,summary,organisation,themes\n"
+        "I-1,Harbour days,Pupils visit,owner,energy\n",
+        user=staff,
+    )
+    assert [r.action for r in second.plan.rows] == ["update"]
+    latest = initiative.history.first()
+    assert latest.linked["themes"] == ["energy"]
+    assert latest.linked["goals"] == [1, 6] and latest.linked["partners"] == ["partner"]
+
+    catalogue_services.record_restore(actor=staff, record=initiative, history_id=version.history_id)
+    assert sorted(initiative.themes.values_list("slug", flat=True)) == ["education", "heritage"]
+    assert list(initiative.partners.values_list("slug", flat=True)) == ["partner"]

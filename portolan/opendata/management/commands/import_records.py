@@ -6,8 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portolan.accounts.models import User
-from portolan.catalogue import importing
-from portolan.opendata import services
+from portolan.opendata import importing, services
 
 
 class Command(BaseCommand):

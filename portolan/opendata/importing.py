@@ -25,14 +25,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portolan.accounts.models import Organisation, OrganisationKind, User
-from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
-from portolan.core.models import Audience, Goal, Theme
-from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
-
-from .models import (
+from portolan.catalogue.models import (
     BudgetBand,
     ContentLanguage,
     Initiative,
@@ -42,6 +37,11 @@ from .models import (
     PortCenterStatus,
     PublicationStatus,
 )
+from portolan.catalogue.services import BulkRow, records_bulk_write
+from portolan.catalogue.services.bulk import record_errors
+from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
+from portolan.core.models import Audience, Goal, Theme
+from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
 
 ORGANISATIONS = "organisations"
 PORT_CENTERS = "port_centers"
@@ -593,16 +593,15 @@ def _plan_row(
             )
         used["slug"].add(instance.slug)
 
-    # References, slugs and external ids were checked above against the batch lookups, so
-    # full_clean skips them: its own checks would cost three queries per row.
-    exclude = [*m2m_fields, "slug", "external_id", "port_city", "organisation"]
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        for field_name, messages in exc.message_dict.items():
-            for message in messages:
-                prefix = "" if field_name == "__all__" else f"{field_name}: "
-                errors.append(f"{prefix}{message}")
+    # The writer's rules (the model's, without per-row lookups: references, slugs and external
+    # ids were checked above against the batch lookups). A field already reported above is not
+    # reported twice.
+    for field_name, messages in record_errors(instance).items():
+        if any(e.startswith(f"{field_name}:") for e in errors):
+            continue
+        for message in messages:
+            prefix = "" if field_name == "__all__" else f"{field_name}: "
+            errors.append(f"{prefix}{message}")
 
     plan.label = str(getattr(instance, name_field) or plan.label)
     plan.instance = instance
@@ -661,38 +660,43 @@ def apply_import(
     plan = plan_import(kind=kind, headers=headers, rows=rows)
     if plan.has_errors:
         raise ImportRejected(plan)
-    model = _MODELS[kind]
-    change_reason = reason or _("Imported from a file")
-    creates = [r.instance for r in plan.rows if r.action == CREATE and r.instance is not None]
-    updates = [r for r in plan.rows if r.action == UPDATE and r.instance is not None]
-    # Bulk writes (with their history rows, by simple-history's documented helpers) keep a
-    # 5,000-row file to a few dozen queries. They send no save signals: the caller reindexes
+    model: Any = _MODELS[kind]
+    m2m_fields = {f.name for f in model._meta.many_to_many}
+    creates = [_bulk_row(r) for r in plan.rows if r.action == CREATE and r.instance is not None]
+    updates = [_bulk_row(r) for r in plan.rows if r.action == UPDATE and r.instance is not None]
+    fields = {
+        name
+        for row in plan.rows
+        if row.action == UPDATE
+        for name in row.changed_fields
+        if name not in m2m_fields
+    }
+    # The services' bulk writer: the models' rules again, the links' snapshot on every history
+    # version, history rows by the staff user. It sends no save signals: the caller reindexes
     # the written records for search in the same transaction.
-    if creates:
-        bulk_create_with_history(
-            creates,
-            model,
-            batch_size=500,
-            default_user=user,
-            default_change_reason=change_reason,
+    try:
+        records_bulk_write(
+            model=model,
+            creates=creates,
+            updates=updates,
+            update_fields=fields,
+            actor=user,
+            reason=reason or _("Imported from a file"),
         )
-    if updates:
-        now = timezone.now()
-        fields = {name for row in updates for name in row.changed_fields}
-        fields.add("updated_at")
-        for row in updates:
-            row.instance.updated_at = now  # type: ignore[union-attr]
-        bulk_update_with_history(
-            [row.instance for row in updates],
-            model,
-            sorted(fields),
-            batch_size=500,
-            default_user=user,
-            default_change_reason=change_reason,
-        )
-    saved = [r for r in plan.rows if r.action in (CREATE, UPDATE) and r.instance is not None]
-    _write_relations(model, saved)
+    except ValidationError as exc:
+        by_label = exc.message_dict
+        for row in plan.rows:
+            row.errors.extend(by_label.get(_label(row), []))
+        raise ImportRejected(plan) from exc
     return plan
+
+
+def _label(row: RowPlan) -> str:
+    return f"line {row.line}"  # matches the writer's errors back to rows; never shown
+
+
+def _bulk_row(row: RowPlan) -> BulkRow:
+    return BulkRow(record=row.instance, links=row.m2m, label=_label(row))
 
 
 def written_ids(plan: ImportPlan) -> list[int]:
@@ -702,25 +706,3 @@ def written_ids(plan: ImportPlan) -> list[int]:
         for row in plan.rows
         if row.action in (CREATE, UPDATE) and row.instance is not None
     ]
-
-
-def _write_relations(model: type[models.Model], rows: Sequence[RowPlan]) -> None:
-    """Many-to-many lists written straight to the through tables, a few queries per relation
-    for the whole file. `.set()` per record would send an m2m_changed signal per list, and each
-    one reindexes the record for search after the commit; the post_save of the record already
-    does that once, when its lists are in place."""
-    names = {name for row in rows for name in row.m2m}
-    for name in sorted(names):
-        field: Any = model._meta.get_field(name)
-        through = field.remote_field.through
-        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-        owners = [row for row in rows if name in row.m2m]
-        owner_ids = [row.instance.pk for row in owners if row.instance is not None]
-        through._default_manager.filter(**{f"{source}__in": owner_ids}).delete()
-        links = [
-            through(**{source: row.instance.pk, target: obj.pk})
-            for row in owners
-            if row.instance is not None
-            for obj in row.m2m[name]
-        ]
-        through._default_manager.bulk_create(links, batch_size=1000)
