@@ -982,7 +982,9 @@ def _next_index() -> int:
 def rebuild_search_index() -> str:
     """Tell the apps that index records (search) that every record was bulk-written: the
     catalogue does not import them (it sits below them in the layers)."""
-    answers = records_bulk_written.send(sender=Initiative, record_types=None)
+    answers: list[tuple[Any, Any]] = list(
+        records_bulk_written.send(sender=Initiative, record_types=None)
+    )
     counts: list[int] = [r for _receiver, r in answers if isinstance(r, int)]
     if not answers:
         return "Search index not rebuilt: no app indexes records."
