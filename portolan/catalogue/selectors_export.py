@@ -12,9 +12,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from portolan.accounts.models import Membership, Organisation, User
+from portolan.core import registry
 from portolan.core.models import Audience, Goal, Mission, Theme
 from portolan.places.models import PortCity
 
@@ -26,13 +27,7 @@ from .models import (
     ModerationEvent,
     PortCenter,
 )
-
-INITIATIVE, PORT_CENTER, ORGANISATION, PORT_CITY = (
-    "initiative",
-    "port_center",
-    "organisation",
-    "port_city",
-)
+from .records import INITIATIVE, ORGANISATION, PORT_CENTER, PORT_CITY
 
 # Column order of every export; a record type leaves empty what it does not have.
 EXPORT_FIELDS: tuple[str, ...] = (
@@ -70,12 +65,6 @@ EXPORT_FIELDS: tuple[str, ...] = (
 
 DEFAULT_BATCH = 500
 
-_URL_NAMES = {
-    INITIATIVE: "catalogue:initiative",
-    PORT_CENTER: "catalogue:port_center",
-    ORGANISATION: "catalogue:organisation",
-    PORT_CITY: "places:detail",
-}
 _SLUG_PLACEHOLDER = "slug-placeholder-0"
 
 
@@ -88,11 +77,8 @@ class _Urls:
     def __call__(self, record_type: str, slug: str) -> str:
         pattern = self._patterns.get(record_type)
         if pattern is None:
-            try:
-                path = reverse(_URL_NAMES[record_type], kwargs={"slug": _SLUG_PLACEHOLDER})
-                pattern = settings.SITE_URL + path
-            except NoReverseMatch:
-                pattern = ""
+            path = reverse(registry.get(record_type).detail_url, kwargs={"slug": _SLUG_PLACEHOLDER})
+            pattern = settings.SITE_URL + path
             self._patterns[record_type] = pattern
         return pattern.replace(_SLUG_PLACEHOLDER, slug) if pattern else ""
 

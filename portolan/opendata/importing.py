@@ -44,7 +44,7 @@ from portolan.core.models import Audience, Goal, Theme
 from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
 
 ORGANISATIONS = "organisations"
-PORT_CENTERS = "port_centers"
+PORT_CENTERS = "port-centers"  # the URL spelling of the record type (core.registry)
 INITIATIVES = "initiatives"
 KINDS = (ORGANISATIONS, PORT_CENTERS, INITIATIVES)
 KIND_LABELS = {

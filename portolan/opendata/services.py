@@ -10,6 +10,7 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from portolan.accounts.models import User
+from portolan.core import registry
 
 from . import importing
 from .models import ImportOutcome, ImportRun
@@ -62,13 +63,6 @@ def _record(
     )
 
 
-_RECORD_TYPES = {
-    importing.ORGANISATIONS: "organisation",
-    importing.PORT_CENTERS: "port_center",
-    importing.INITIATIVES: "initiative",
-}
-
-
 def _reindex(kind: str, plan: importing.ImportPlan) -> None:
     """Bulk writes send no signals, so search (and with it exports and feeds) is brought in
     step here, inside the import's transaction: one reindex call per record type."""
@@ -77,7 +71,9 @@ def _reindex(kind: str, plan: importing.ImportPlan) -> None:
     ids = importing.written_ids(plan)
     if not ids:
         return
-    record_type = _RECORD_TYPES[kind]
+    found = registry.by_segment(kind)
+    assert found is not None, kind
+    record_type = found.key
     search_services.reindex(record_type=record_type, ids=ids)
     if kind == importing.ORGANISATIONS:
         # Documents of other records show their organisation's name.

@@ -8,7 +8,7 @@ urlpatterns = [
     re_path(r"^export\.(?P<fmt>csv|xlsx|json|geojson)$", views.export, name="export"),
     path("import/", views.import_records, name="import"),
     re_path(
-        r"^import/template-(?P<kind>organisations|port_centers|initiatives)\.(?P<fmt>csv|xlsx)$",
+        r"^import/template-(?P<kind>organisations|port-centers|initiatives)\.(?P<fmt>csv|xlsx)$",
         views.import_template,
         name="import_template",
     ),

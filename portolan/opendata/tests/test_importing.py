@@ -176,7 +176,7 @@ def test_port_centers_import_resolves_owner_city_vocabulary_and_offers(havre, st
         "PC-1,Le Havre Port Center,OWN-1,Le Havre,FR,OWN-1;operator-two,2015,open,"
         "2.5,schools;general-public,exhibition;boat_tours,49.49,0.1,https://a.example https://b.example\n"
     )
-    output = run("port_centers", text, user=staff)
+    output = run("port-centers", text, user=staff)
     assert output.ok, output.plan.rows[0].errors
     pc = PortCenter.objects.get(external_id="PC-1")
     assert pc.organisation == owner and pc.port_city == havre
@@ -186,7 +186,7 @@ def test_port_centers_import_resolves_owner_city_vocabulary_and_offers(havre, st
     assert pc.offers == ["exhibition", "boat_tours"]
     assert str(pc.staff_fte) == "2.5"
     assert pc.source_list == ["https://a.example", "https://b.example"]
-    again = run("port_centers", text, user=staff)
+    again = run("port-centers", text, user=staff)
     assert [r.action for r in again.plan.rows] == ["unchanged"]
 
 
@@ -284,9 +284,9 @@ def test_page_reports_a_broken_xlsx(client, staff):
 
 def test_templates_download_with_the_documented_columns(client, staff):
     client.force_login(staff)
-    response = client.get(reverse("opendata:import_template", args=["port_centers", "csv"]))
+    response = client.get(reverse("opendata:import_template", args=["port-centers", "csv"]))
     header = response.content.decode("utf-8-sig").splitlines()[0].split(",")
-    assert header == importing.column_names("port_centers")
+    assert header == importing.column_names("port-centers")
     response = client.get(reverse("opendata:import_template", args=["initiatives", "xlsx"]))
     assert response.content[:2] == b"PK"
 
