@@ -3,7 +3,7 @@ services do the real validation, and their errors are put back on the form field
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -26,6 +26,7 @@ from .models import (
     PortCenter,
     PortCenterStatus,
 )
+from .services.inputs import InitiativeData, PortCenterData
 
 TRANSLATION_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -216,7 +217,7 @@ class InitiativeForm(RecordFormMixin):
                 self.add_error(f"summary_{code}", gettext("Give the translated summary too."))
         return cleaned
 
-    def to_data(self) -> dict[str, Any]:
+    def to_data(self) -> InitiativeData:
         cd = self.cleaned_data
         data = {
             key: cd.get(key)
@@ -251,7 +252,7 @@ class InitiativeForm(RecordFormMixin):
             for code in TRANSLATION_LANGUAGES
             if (cd.get(f"title_{code}") or "").strip() and code != cd.get("language")
         ]
-        return data
+        return cast(InitiativeData, data)
 
     @staticmethod
     def initial_from(record: Initiative) -> dict[str, Any]:
@@ -412,13 +413,13 @@ class PortCenterForm(RecordFormMixin):
         (_("Sources and notes"), ("sources", "notes")),
     )
 
-    def to_data(self) -> dict[str, Any]:
+    def to_data(self) -> PortCenterData:
         cd = self.cleaned_data
         data: dict[str, Any] = {key: cd.get(key) for key in self._SCALARS}
         data["operators"] = list(cd.get("operators") or [])
         data["audiences"] = list(cd.get("audiences") or [])
         data["offers"] = list(cd.get("offers") or [])
-        return data
+        return cast(PortCenterData, data)
 
     @classmethod
     def initial_from(cls, record: PortCenter) -> dict[str, Any]:

@@ -3,7 +3,7 @@ members through the catalogue services, the same code path as the web editor."""
 
 # No `from __future__ import annotations`: ninja evaluates a @paginate view's annotations in
 # its own module, where string annotations such as Query[...] do not resolve.
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -57,7 +57,9 @@ def create_initiative(request: HttpRequest, payload: InitiativeCreate) -> Any:
     user = writer(request)
     organisation = owner_organisation(user, payload.organisation)
     record = services.initiative_create(
-        actor=user, organisation=organisation, data=service_data(payload, exclude={"organisation"})
+        actor=user,
+        organisation=organisation,
+        data=cast(services.InitiativeData, service_data(payload, exclude={"organisation"})),
     )
     return Status(201, selectors_api.visible_initiative(user, pk=record.pk))
 
@@ -75,7 +77,9 @@ def update_initiative(
 ) -> Any:
     user = writer(request)
     record = found(selectors_api.visible_initiative(user, pk=id))
-    services.initiative_update(actor=user, initiative=record, data=service_data(payload))
+    services.initiative_update(
+        actor=user, initiative=record, data=cast(services.InitiativeData, service_data(payload))
+    )
     return selectors_api.visible_initiative(user, pk=id)
 
 

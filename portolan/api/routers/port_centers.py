@@ -3,7 +3,7 @@ writes for members through the catalogue services, the same code path as the web
 
 # No `from __future__ import annotations`: ninja evaluates a @paginate view's annotations in
 # its own module, where string annotations such as Query[...] do not resolve.
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -57,7 +57,9 @@ def create_port_center(request: HttpRequest, payload: PortCenterCreate) -> Any:
     user = writer(request)
     organisation = owner_organisation(user, payload.organisation)
     record = services.port_center_create(
-        actor=user, organisation=organisation, data=service_data(payload, exclude={"organisation"})
+        actor=user,
+        organisation=organisation,
+        data=cast(services.PortCenterData, service_data(payload, exclude={"organisation"})),
     )
     return Status(201, selectors_api.visible_port_center(user, pk=record.pk))
 
@@ -75,7 +77,9 @@ def update_port_center(
 ) -> Any:
     user = writer(request)
     record = found(selectors_api.visible_port_center(user, pk=id))
-    services.port_center_update(actor=user, port_center=record, data=service_data(payload))
+    services.port_center_update(
+        actor=user, port_center=record, data=cast(services.PortCenterData, service_data(payload))
+    )
     return selectors_api.visible_port_center(user, pk=id)
 
 

@@ -18,6 +18,7 @@ Workflow rules (kept deliberately small):
 from ._base import Record, linked_snapshot, unique_slug
 from .attachments import attachment_add, attachment_delete
 from .bulk import BulkRow, records_bulk_write
+from .inputs import InitiativeData, PortCenterData, TranslationData
 from .records import (
     initiative_create,
     initiative_update,
@@ -34,6 +35,9 @@ from .workflow import (
 )
 
 __all__ = [
+    "InitiativeData",
+    "PortCenterData",
+    "TranslationData",
     "BulkRow",
     "Record",
     "attachment_add",

@@ -45,6 +45,7 @@ from ._base import (
     _text_value,
     unique_slug,
 )
+from .inputs import InitiativeData, PortCenterData
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -285,33 +286,33 @@ def _record_update(*, actor: User, record: Record, data: Mapping[str, Any]) -> R
 
 @transaction.atomic
 def initiative_create(
-    *, actor: User, organisation: Organisation, data: Mapping[str, Any]
+    *, actor: User, organisation: Organisation, data: InitiativeData
 ) -> Initiative:
-    record = _record_create(model=Initiative, actor=actor, organisation=organisation, data=data)
+    record = _record_create(
+        model=Initiative, actor=actor, organisation=organisation, data=dict(data)
+    )
     assert isinstance(record, Initiative)
     return record
 
 
 @transaction.atomic
-def initiative_update(
-    *, actor: User, initiative: Initiative, data: Mapping[str, Any]
-) -> Initiative:
-    _record_update(actor=actor, record=initiative, data=data)
+def initiative_update(*, actor: User, initiative: Initiative, data: InitiativeData) -> Initiative:
+    _record_update(actor=actor, record=initiative, data=dict(data))
     return initiative
 
 
 @transaction.atomic
 def port_center_create(
-    *, actor: User, organisation: Organisation, data: Mapping[str, Any]
+    *, actor: User, organisation: Organisation, data: PortCenterData
 ) -> PortCenter:
-    record = _record_create(model=PortCenter, actor=actor, organisation=organisation, data=data)
+    record = _record_create(
+        model=PortCenter, actor=actor, organisation=organisation, data=dict(data)
+    )
     assert isinstance(record, PortCenter)
     return record
 
 
 @transaction.atomic
-def port_center_update(
-    *, actor: User, port_center: PortCenter, data: Mapping[str, Any]
-) -> PortCenter:
-    _record_update(actor=actor, record=port_center, data=data)
+def port_center_update(*, actor: User, port_center: PortCenter, data: PortCenterData) -> PortCenter:
+    _record_update(actor=actor, record=port_center, data=dict(data))
     return port_center
