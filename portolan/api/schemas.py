@@ -12,6 +12,7 @@ from django.utils import translation
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from portolan.catalogue.location import record_location
 from portolan.catalogue.models import (
     Initiative,
     InitiativeTranslation,
@@ -256,8 +257,15 @@ class PortCenterOut(Schema):
     languages: list[str]
     description: str
     address: str
-    latitude: float | None = Field(..., description="The Port Center's own point, if given.")
+    latitude: float | None = Field(
+        ..., description="Its own point when given, else its port city's: see location_precision."
+    )
     longitude: float | None
+    location_precision: str | None = Field(
+        ...,
+        description="'address' for the Port Center's own point, 'city' for its port city's, "
+        "null without any point. The same in exports, feeds and JSON-LD.",
+    )
     website: str
     contact_email: str
     sources: list[str]
@@ -268,6 +276,18 @@ class PortCenterOut(Schema):
     updated_at: datetime
     is_demo: bool
     url: str | None
+
+    @staticmethod
+    def resolve_latitude(obj: Any) -> float | None:
+        return record_location(obj).latitude
+
+    @staticmethod
+    def resolve_longitude(obj: Any) -> float | None:
+        return record_location(obj).longitude
+
+    @staticmethod
+    def resolve_location_precision(obj: Any) -> str | None:
+        return record_location(obj).precision
 
     @staticmethod
     def resolve_operators(obj: Any) -> list[Any]:

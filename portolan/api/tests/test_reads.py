@@ -249,3 +249,15 @@ def test_organisation_and_port_city_lists_cost_a_constant_number_of_queries(
         client.get("/api/v1/organisations")
     with django_assert_num_queries(3):
         client.get("/api/v1/port-cities")
+
+
+def test_port_center_location_says_whether_it_is_its_own_point_or_its_citys(client):
+    from portolan.testing.factories import PortCenterFactory, PortCityFactory
+
+    city = PortCityFactory(latitude=49.49, longitude=0.11)
+    own = PortCenterFactory(port_city=city, latitude=49.48, longitude=0.12)
+    borrowed = PortCenterFactory(port_city=city, latitude=None, longitude=None)
+    rows = {row["id"]: row for row in client.get("/api/v1/port-centers").json()["results"]}
+    assert (rows[own.pk]["latitude"], rows[own.pk]["location_precision"]) == (49.48, "address")
+    assert (rows[borrowed.pk]["latitude"], rows[borrowed.pk]["longitude"]) == (49.49, 0.11)
+    assert rows[borrowed.pk]["location_precision"] == "city"
