@@ -35,7 +35,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from portolan.accounts.models import User
-from portolan.catalogue import selectors_export
+
+from . import rows as catalogue_rows
 
 FORMAT = "portolan-backup"
 VERSION = 1
@@ -54,7 +55,7 @@ class RestoreReport:
 
 
 def _objects(include_users: bool) -> Iterator[Model]:
-    for model in selectors_export.backup_models():
+    for model in catalogue_rows.backup_models():
         # Prefetched lists are what the serializer reads instead of one query per record.
         m2m = [f.name for f in model._meta.many_to_many]
         queryset = model._default_manager.order_by("pk").prefetch_related(*m2m)
@@ -96,7 +97,7 @@ def file_manifest() -> list[dict[str, Any]]:
     """Every uploaded file the records point at: path under MEDIA_ROOT, size and SHA-256."""
     root = Path(settings.MEDIA_ROOT)
     entries: dict[str, dict[str, Any]] = {}
-    for model, field_name in selectors_export.backup_file_fields():
+    for model, field_name in catalogue_rows.backup_file_fields():
         names = (
             model._default_manager.exclude(**{field_name: ""})
             .order_by("pk")
@@ -166,14 +167,14 @@ def read_backup(path: Path) -> dict[str, Any]:
 @transaction.atomic
 def restore(data: dict[str, Any], *, media_dir: Path | None = None) -> RestoreReport:
     """Recreate every record with its ids into an empty database, in one transaction."""
-    if not selectors_export.database_is_empty():
+    if not catalogue_rows.database_is_empty():
         raise BackupError(
             "The database already holds port cities, organisations, users or records; "
             "restore only into an empty (freshly migrated) database."
         )
     # A fresh database already holds the vocabulary (loaded by a migration), maybe under other
     # ids: it is replaced by the backup's, so the restored ids match the backed-up ones.
-    for model in reversed(selectors_export.backup_models()):
+    for model in reversed(catalogue_rows.backup_models()):
         model._default_manager.all().delete()
     report = RestoreReport()
     models_seen: set[type[Model]] = set()

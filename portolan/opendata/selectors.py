@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from portolan.catalogue import selectors_export
 from portolan.search.selectors import SearchParams, parse_params, result_refs
 
+from . import rows as catalogue_rows
 from .models import ImportRun
 
 EXPORT_LIMIT = 50_000
@@ -33,11 +33,11 @@ def export_refs(params: SearchParams, *, limit: int = EXPORT_LIMIT) -> list[tupl
 def feed_items(params: SearchParams | None) -> list[Any]:
     """Newest published initiatives; with search words or filters, only those that match."""
     if params is None or not (params.q or params.has_filters):
-        return selectors_export.feed_initiatives(limit=FEED_LIMIT)
+        return catalogue_rows.feed_initiatives(limit=FEED_LIMIT)
     only_initiatives = replace(params, types=("initiative",), sort="newest", page=1)
     refs = result_refs(only_initiatives, limit=FEED_LIMIT * 4)
     pks = [pk for record_type, pk in refs if record_type == "initiative"]
-    return selectors_export.feed_initiatives(pks=pks, limit=FEED_LIMIT)
+    return catalogue_rows.feed_initiatives(pks=pks, limit=FEED_LIMIT)
 
 
 def recent_import_runs(limit: int = 10) -> QuerySet[ImportRun]:

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from portolan.catalogue import selectors_export
+from . import rows as catalogue_rows
 
 
 class _SiteSitemap(Sitemap):
@@ -78,7 +78,7 @@ class InitiativeSitemap(_RecordSitemap):
     priority = 0.8
 
     def queryset(self) -> Any:
-        return selectors_export.sitemap_initiatives()
+        return catalogue_rows.sitemap_initiatives()
 
 
 class PortCenterSitemap(_RecordSitemap):
@@ -86,7 +86,7 @@ class PortCenterSitemap(_RecordSitemap):
     priority = 0.9
 
     def queryset(self) -> Any:
-        return selectors_export.sitemap_port_centers()
+        return catalogue_rows.sitemap_port_centers()
 
 
 class OrganisationSitemap(_RecordSitemap):
@@ -94,7 +94,7 @@ class OrganisationSitemap(_RecordSitemap):
     priority = 0.5
 
     def queryset(self) -> Any:
-        return selectors_export.sitemap_organisations()
+        return catalogue_rows.sitemap_organisations()
 
 
 class PortCitySitemap(_RecordSitemap):
@@ -102,7 +102,7 @@ class PortCitySitemap(_RecordSitemap):
     priority = 0.6
 
     def queryset(self) -> Any:
-        return selectors_export.sitemap_port_cities()
+        return catalogue_rows.sitemap_port_cities()
 
 
 STATIC_PAGES = ("home", "core:about", "search:search", "opendata:index")

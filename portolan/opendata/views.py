@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portolan.accounts.decorators import staff_required
-from portolan.catalogue import selectors_export
 
 from . import exports, importing, selectors, services
+from . import rows as catalogue_rows
 from .forms import ImportForm
 from .sitemaps import SITEMAPS
 
@@ -36,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "formats": exports.FORMATS,
         "export_limit": selectors.EXPORT_LIMIT,
-        "fields": selectors_export.EXPORT_FIELDS,
+        "fields": catalogue_rows.EXPORT_FIELDS,
         "kinds": [(k, importing.KIND_LABELS[k]) for k in importing.KINDS],
         "site_url": settings.SITE_URL,
         "feed_limit": selectors.FEED_LIMIT,
@@ -61,8 +61,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     refs = selectors.export_refs(params, limit=selectors.EXPORT_LIMIT + 1)
     truncated = len(refs) > selectors.EXPORT_LIMIT
     refs = refs[: selectors.EXPORT_LIMIT]
-    rows = selectors_export.export_rows(refs)
-    fields = selectors_export.EXPORT_FIELDS
+    rows = catalogue_rows.export_rows(refs)
+    fields = catalogue_rows.EXPORT_FIELDS
     meta = {
         "source": settings.SITE_URL + request.get_full_path(),
         "licence": "ODbL-1.0",

@@ -136,9 +136,9 @@ def _backup_document():
 
 
 def _empty_database():
-    from portolan.catalogue import selectors_export
+    from portolan.opendata import rows as catalogue_rows
 
-    for model in reversed(selectors_export.backup_models()):
+    for model in reversed(catalogue_rows.backup_models()):
         model._default_manager.all().delete()
 
 

@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
 from portolan.accounts.models import User
-from portolan.catalogue import selectors_export
 from portolan.catalogue.models import (
     Attachment,
     Initiative,
@@ -19,6 +18,7 @@ from portolan.catalogue.models import (
     PortCenter,
 )
 from portolan.core.models import Audience, Goal, Theme
+from portolan.opendata import rows as catalogue_rows
 from portolan.testing.factories import (
     InitiativeFactory,
     MembershipFactory,
@@ -72,7 +72,7 @@ def rich_data(media):
 
 def canonical(*, with_passwords=True):
     objects = []
-    for model in selectors_export.backup_models():
+    for model in catalogue_rows.backup_models():
         data = serializers.serialize("python", model._default_manager.order_by("pk"))
         for item in data:
             if item["model"] == "accounts.user" and not with_passwords:
@@ -86,7 +86,7 @@ def canonical(*, with_passwords=True):
 
 
 def wipe():
-    for model in reversed(selectors_export.backup_models()):
+    for model in reversed(catalogue_rows.backup_models()):
         model._default_manager.all().delete()
 
 

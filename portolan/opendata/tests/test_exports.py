@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from portolan.catalogue.selectors_export import EXPORT_FIELDS
+from portolan.opendata.rows import EXPORT_FIELDS
 from portolan.search import services as search_services
 from portolan.testing.factories import InitiativeFactory
 
@@ -138,7 +138,7 @@ def test_export_queries_do_not_grow_with_the_number_of_rows(
 
 
 def test_rows_load_in_batches_of_constant_cost(catalogue, django_assert_num_queries):
-    from portolan.catalogue.selectors_export import export_rows
+    from portolan.opendata.rows import export_rows
 
     for n in range(15):
         InitiativeFactory(organisation=catalogue["org"])

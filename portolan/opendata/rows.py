@@ -15,19 +15,18 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from portolan.accounts.models import Membership, Organisation, User
-from portolan.core import registry
-from portolan.core.models import Audience, Goal, Mission, Theme
-from portolan.places.models import PortCity
-
-from .location import locate
-from .models import (
+from portolan.catalogue.location import locate
+from portolan.catalogue.models import (
     Attachment,
     Initiative,
     InitiativeTranslation,
     ModerationEvent,
     PortCenter,
 )
-from .records import INITIATIVE, ORGANISATION, PORT_CENTER, PORT_CITY
+from portolan.catalogue.records import INITIATIVE, ORGANISATION, PORT_CENTER, PORT_CITY
+from portolan.core import registry
+from portolan.core.models import Audience, Goal, Mission, Theme
+from portolan.places.models import PortCity
 
 # Column order of every export; a record type leaves empty what it does not have.
 EXPORT_FIELDS: tuple[str, ...] = (
