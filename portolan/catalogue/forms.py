@@ -8,23 +8,21 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portolan.accounts.models import Organisation
 from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
-from portolan.core.models import Audience, Goal, Theme
 from portolan.places.models import UNKNOWN_PORT_CITY_MESSAGE, PortCity
 
 from .models import (
     AttachmentKind,
-    BudgetBand,
     ContentLanguage,
     Initiative,
-    InitiativeStatus,
+    InitiativeTranslation,
     Offer,
     PortCenter,
-    PortCenterStatus,
 )
 from .services.inputs import InitiativeData, PortCenterData
 
@@ -57,8 +55,16 @@ def _textarea(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class ServiceForm(forms.Form):
-    """A form whose cleaned data is handed to a service."""
+def _translation_field(name: str, label: str, **kwargs: Any) -> Any:
+    model_field: Any = InitiativeTranslation._meta.get_field(name)
+    return model_field.formfield(label=label, required=False, **kwargs)
+
+
+class ServiceFormMixin:
+    """A form whose cleaned data is handed to a service, which may refuse it."""
+
+    fields: dict[str, Any]
+    add_error: Any
 
     def add_service_errors(self, error: ValidationError) -> None:
         if not hasattr(error, "error_dict"):
@@ -72,7 +78,17 @@ class ServiceForm(forms.Form):
                 self.add_error(target, message)
 
 
-class RecordFormMixin(ServiceForm):
+def _formfield(model_field: Any, **kwargs: Any) -> Any:
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)
+
+
+class RecordFormMixin(ServiceFormMixin, forms.ModelForm):
+    """A record's editor form, made from its model: field types, lengths, choices, whether a
+    field is required, labels and help texts come from the model, and the model's own rules
+    (`full_clean`) run on the form before the service runs them again on the saved record."""
+
     FIELDSETS: tuple[tuple[Any, tuple[str, ...]], ...] = ()
 
     organisation = forms.ModelChoiceField(
@@ -93,6 +109,15 @@ class RecordFormMixin(ServiceForm):
                 field.initial = field.queryset[0]
         else:
             del self.fields["organisation"]
+        for name in ("partners", "operators"):
+            if name in self.fields:
+                field = self.fields[name]
+                assert isinstance(field, forms.ModelMultipleChoiceField)
+                field.queryset = Organisation.objects.only("id", "name")
+        if "port_city" in self.fields:
+            city = self.fields["port_city"]
+            assert isinstance(city, forms.ModelChoiceField)
+            city.queryset = PortCity.objects.only("id", "name", "country")
 
     def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
         """The fields in labelled groups, for a form that reads in sections."""
@@ -103,84 +128,67 @@ class RecordFormMixin(ServiceForm):
 
 
 class InitiativeForm(RecordFormMixin):
-    title = forms.CharField(label=_("Title"), max_length=220)
-    summary = forms.CharField(
-        label=_("Summary"),
-        max_length=1200,
-        widget=_textarea(4),
-        help_text=_("Two or three sentences: what, where, for whom."),
-    )
-    language = forms.ChoiceField(
-        label=_("Language of the text"), choices=ContentLanguage.choices, initial="en"
-    )
-    port_city = forms.ModelChoiceField(
-        label=_("Port city"),
-        queryset=PortCity.objects.only("id", "name", "country"),
-        error_messages={"invalid_choice": UNKNOWN_PORT_CITY_MESSAGE},
-    )
-    context = forms.CharField(label=_("Context and challenge"), required=False, widget=_textarea())
-    actions = forms.CharField(label=_("What was done"), required=False, widget=_textarea())
-    results = forms.CharField(
-        label=_("Results and measurable evidence"), required=False, widget=_textarea()
-    )
-    resources = forms.CharField(label=_("Resources needed"), required=False, widget=_textarea(3))
-    lessons = forms.CharField(
-        label=_("Lessons and potential for transfer"), required=False, widget=_textarea()
-    )
-    partners = KnownChoicesField(
-        label=_("Partner organisations"),
-        queryset=Organisation.objects.only("id", "name"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
-    themes = KnownChoicesField(
-        label=_("Themes"),
-        queryset=Theme.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    goals = GoalChoiceField(
-        label=_("Agenda 2030 goals"),
-        queryset=Goal.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    audiences = KnownChoicesField(
-        label=_("Audiences"),
-        queryset=Audience.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    start_year = forms.IntegerField(label=_("Start year"), required=False)
-    end_year = forms.IntegerField(label=_("End year"), required=False)
-    status = forms.ChoiceField(
-        label=pgettext_lazy("initiative", "Status"),
-        choices=InitiativeStatus.choices,
-        initial="ongoing",
-    )
-    budget_band = forms.ChoiceField(label=_("Budget"), choices=BudgetBand.choices, required=False)
-    funding_sources = forms.CharField(label=_("Funding sources"), max_length=300, required=False)
-    links = forms.CharField(
-        label=_("Links"),
-        required=False,
-        widget=_textarea(3),
-        help_text=_("One web address per line."),
-    )
+    class Meta:
+        model = Initiative
+        fields = (
+            "title",
+            "summary",
+            "language",
+            "port_city",
+            "context",
+            "actions",
+            "results",
+            "resources",
+            "lessons",
+            "partners",
+            "themes",
+            "goals",
+            "audiences",
+            "start_year",
+            "end_year",
+            "status",
+            "budget_band",
+            "funding_sources",
+            "links",
+        )
+        formfield_callback = _formfield
+        field_classes = {
+            "partners": KnownChoicesField,
+            "themes": KnownChoicesField,
+            "goals": GoalChoiceField,
+            "audiences": KnownChoicesField,
+        }
+        widgets = {
+            "summary": _textarea(4),
+            "context": _textarea(),
+            "actions": _textarea(),
+            "results": _textarea(),
+            "resources": _textarea(3),
+            "lessons": _textarea(),
+            "links": _textarea(3),
+            "partners": forms.SelectMultiple(attrs={"size": 6}),
+            "themes": forms.CheckboxSelectMultiple,
+            "goals": forms.CheckboxSelectMultiple,
+            "audiences": forms.CheckboxSelectMultiple,
+        }
+        labels = {"status": pgettext_lazy("initiative", "Status")}
+        help_texts = {
+            "summary": _("Two or three sentences: what, where, for whom."),
+            "links": _("One web address per line."),
+        }
+        error_messages = {"port_city": {"invalid_choice": UNKNOWN_PORT_CITY_MESSAGE}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Translations of the title and summary, one pair per interface language.
         names = dict(ContentLanguage.choices)
         for code in TRANSLATION_LANGUAGES:
-            self.fields[f"title_{code}"] = forms.CharField(
-                label=gettext("Title in %(language)s") % {"language": names[code]},
-                max_length=220,
-                required=False,
+            self.fields[f"title_{code}"] = _translation_field(
+                "title", gettext("Title in %(language)s") % {"language": names[code]}
             )
-            self.fields[f"summary_{code}"] = forms.CharField(
-                label=gettext("Summary in %(language)s") % {"language": names[code]},
-                max_length=1200,
-                required=False,
+            self.fields[f"summary_{code}"] = _translation_field(
+                "summary",
+                gettext("Summary in %(language)s") % {"language": names[code]},
                 widget=_textarea(3),
             )
 
@@ -287,74 +295,50 @@ class InitiativeForm(RecordFormMixin):
 
 
 class PortCenterForm(RecordFormMixin):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    port_city = forms.ModelChoiceField(
-        label=_("Port city"),
-        queryset=PortCity.objects.only("id", "name", "country"),
-        error_messages={"invalid_choice": UNKNOWN_PORT_CITY_MESSAGE},
-    )
-    status = forms.ChoiceField(
-        label=pgettext_lazy("port center", "Status"),
-        choices=[("", "—"), *PortCenterStatus.choices],
-        required=False,
-    )
-    description = forms.CharField(label=_("Description"), required=False, widget=_textarea(6))
-    operators = KnownChoicesField(
-        label=_("Operator organisations"),
-        queryset=Organisation.objects.only("id", "name"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
-    operator_text = forms.CharField(
-        label=_("Operator(s) as stated"), max_length=300, required=False
-    )
-    opening_year = forms.IntegerField(label=_("Opening year"), required=False)
-    charter_signed_year = forms.IntegerField(label=_("Missions Charter signed"), required=False)
-    governance_model = forms.CharField(label=_("Governance model"), max_length=300, required=False)
-    surface_m2 = forms.IntegerField(label=_("Surface (m²)"), required=False, min_value=0)
-    staff_fte = forms.DecimalField(
-        label=_("Staff (FTE)"), required=False, min_value=0, max_digits=6, decimal_places=1
-    )
-    visitors_per_year = forms.IntegerField(
-        label=_("Visitors per year"), required=False, min_value=0
-    )
-    visitors_year_of_figure = forms.IntegerField(
-        label=_("Year of the visitor figure"), required=False
-    )
-    audiences = KnownChoicesField(
-        label=_("Audiences"),
-        queryset=Audience.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     offers = forms.MultipleChoiceField(
         label=_("Offers"),
         choices=Offer.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    languages = forms.CharField(
-        label=_("Languages spoken"),
-        max_length=120,
-        required=False,
-        help_text=_("Comma-separated."),
-    )
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    latitude = forms.FloatField(label=_("Latitude"), required=False)
-    longitude = forms.FloatField(label=_("Longitude"), required=False)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    contact_email = forms.EmailField(
-        label=_("Public contact e-mail"),
-        required=False,
-        help_text=_("An organisation's address, never a person's private one."),
-    )
-    notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
-    sources = forms.CharField(
-        label=_("Public sources"),
-        required=False,
-        widget=_textarea(3),
-        help_text=_("One web address per line."),
-    )
+
+    class Meta:
+        model = PortCenter
+        fields = (
+            "name",
+            "port_city",
+            "status",
+            "description",
+            "operators",
+            "operator_text",
+            "opening_year",
+            "charter_signed_year",
+            "governance_model",
+            "surface_m2",
+            "staff_fte",
+            "visitors_per_year",
+            "visitors_year_of_figure",
+            "audiences",
+            "languages",
+            "address",
+            "latitude",
+            "longitude",
+            "website",
+            "contact_email",
+            "notes",
+            "sources",
+        )
+        formfield_callback = _formfield
+        field_classes = {"operators": KnownChoicesField, "audiences": KnownChoicesField}
+        widgets = {
+            "description": _textarea(6),
+            "sources": _textarea(3),
+            "operators": forms.SelectMultiple(attrs={"size": 6}),
+            "audiences": forms.CheckboxSelectMultiple,
+        }
+        labels = {"status": pgettext_lazy("port center", "Status")}
+        help_texts = {"sources": _("One web address per line.")}
+        error_messages = {"port_city": {"invalid_choice": UNKNOWN_PORT_CITY_MESSAGE}}
 
     _SCALARS = (
         "name",

@@ -191,7 +191,12 @@ class PortCenter(Publishable):
         validators=[MaxValueValidator(MAX_INT, message=TOO_LARGE_MESSAGE)],
     )
     staff_fte = models.DecimalField(
-        _("staff (FTE)"), max_digits=6, decimal_places=1, null=True, blank=True
+        _("staff (FTE)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     visitors_per_year = models.PositiveIntegerField(
         _("visitors per year"),
@@ -267,6 +272,10 @@ class PortCenter(Publishable):
             ),
             models.CheckConstraint(condition=~models.Q(name=""), name="portcenter_name_required"),
             length_check("description", LONG_TEXT_MAX, "portcenter_description_length"),
+            models.CheckConstraint(
+                condition=models.Q(staff_fte__isnull=True) | models.Q(staff_fte__gte=0),
+                name="portcenter_staff_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
