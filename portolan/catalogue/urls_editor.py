@@ -4,10 +4,31 @@ from . import views_editor as views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("editor/initiatives/new/", views.initiative_create, name="initiative_create"),
-    path("editor/initiatives/<slug:slug>/edit/", views.initiative_edit, name="initiative_edit"),
-    path("editor/port-centers/new/", views.port_center_create, name="port_center_create"),
-    path("editor/port-centers/<slug:slug>/edit/", views.port_center_edit, name="port_center_edit"),
+    # One create and one edit view for every kind of record; the names stay per kind.
+    path(
+        "editor/initiatives/new/",
+        views.record_create,
+        {"kind": "initiatives"},
+        name="initiative_create",
+    ),
+    path(
+        "editor/initiatives/<slug:slug>/edit/",
+        views.record_edit,
+        {"kind": "initiatives"},
+        name="initiative_edit",
+    ),
+    path(
+        "editor/port-centers/new/",
+        views.record_create,
+        {"kind": "port-centers"},
+        name="port_center_create",
+    ),
+    path(
+        "editor/port-centers/<slug:slug>/edit/",
+        views.record_edit,
+        {"kind": "port-centers"},
+        name="port_center_edit",
+    ),
     path("editor/<str:kind>/<slug:slug>/submit/", views.record_submit, name="record_submit"),
     path("editor/<str:kind>/<slug:slug>/reviewed/", views.mark_reviewed, name="mark_reviewed"),
     path(

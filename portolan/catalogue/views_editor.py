@@ -6,6 +6,7 @@ rules live in `permissions`; the services check them again on every write."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -118,11 +119,42 @@ def _after_save(request: HttpRequest, record: Initiative | PortCenter) -> HttpRe
     return HttpResponseRedirect(_edit_url(record))
 
 
+@dataclass(frozen=True)
+class _Editor:
+    """What the create and edit pages need to know of one kind of record."""
+
+    form: type[InitiativeForm] | type[PortCenterForm]
+    load: Callable[[Any, str], Any]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+
+
+_EDITORS = {
+    Initiative.segment: _Editor(
+        InitiativeForm,
+        selectors_editor.initiative_for_form,
+        services.initiative_create,
+        lambda *, actor, record, data: services.initiative_update(
+            actor=actor, initiative=record, data=data
+        ),
+    ),
+    PortCenter.segment: _Editor(
+        PortCenterForm,
+        selectors_editor.port_center_for_form,
+        services.port_center_create,
+        lambda *, actor, record, data: services.port_center_update(
+            actor=actor, port_center=record, data=data
+        ),
+    ),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def initiative_create(request: HttpRequest) -> HttpResponse:
+def record_create(request: HttpRequest, kind: str) -> HttpResponse:
+    editor = _EDITORS[kind]
     organisations = _organisations_or_403(request)
-    form = InitiativeForm(request.POST or None, organisations=organisations, creating=True)
+    form = editor.form(request.POST or None, organisations=organisations, creating=True)
     if request.method == "GET":
         first = organisations.first() if not permissions.is_staff(request.user) else None
         if first is not None and first.port_city_id:
@@ -130,83 +162,36 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     done = _save_with(
         request,
         form,
-        lambda: services.initiative_create(
-            actor=request.user,  # type: ignore[arg-type]
+        lambda: editor.create(
+            actor=request.user,
             organisation=form.cleaned_data["organisation"],
             data=form.to_data(),
         ),
     )
     return done or render(
-        request, "catalogue/editor/record_form.html", {"form": form, "kind": "initiatives"}
+        request, "catalogue/editor/record_form.html", {"form": form, "kind": kind}
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def initiative_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    record = selectors_editor.initiative_for_form(request.user, slug)
+def record_edit(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    editor = _EDITORS[kind]
+    record = editor.load(request.user, slug)
     form = (
-        InitiativeForm(request.POST)
+        editor.form(request.POST)
         if request.method == "POST"
-        else InitiativeForm(initial=InitiativeForm.initial_from(record))
+        else editor.form(initial=editor.form.initial_from(record))
     )
     done = _save_with(
         request,
         form,
-        lambda: services.initiative_update(
-            actor=request.user,  # type: ignore[arg-type]
-            initiative=record,
-            data=form.to_data(),
-        ),
+        lambda: editor.update(actor=request.user, record=record, data=form.to_data()),
     )
     return done or render(
         request,
         "catalogue/editor/record_form.html",
-        {"form": form, "record": record, "kind": "initiatives", "title": record.title},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def port_center_create(request: HttpRequest) -> HttpResponse:
-    organisations = _organisations_or_403(request)
-    form = PortCenterForm(request.POST or None, organisations=organisations, creating=True)
-    done = _save_with(
-        request,
-        form,
-        lambda: services.port_center_create(
-            actor=request.user,  # type: ignore[arg-type]
-            organisation=form.cleaned_data["organisation"],
-            data=form.to_data(),
-        ),
-    )
-    return done or render(
-        request, "catalogue/editor/record_form.html", {"form": form, "kind": "port-centers"}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def port_center_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    record = selectors_editor.port_center_for_form(request.user, slug)
-    form = (
-        PortCenterForm(request.POST)
-        if request.method == "POST"
-        else PortCenterForm(initial=PortCenterForm.initial_from(record))
-    )
-    done = _save_with(
-        request,
-        form,
-        lambda: services.port_center_update(
-            actor=request.user,  # type: ignore[arg-type]
-            port_center=record,
-            data=form.to_data(),
-        ),
-    )
-    return done or render(
-        request,
-        "catalogue/editor/record_form.html",
-        {"form": form, "record": record, "kind": "port-centers", "title": record.name},
+        {"form": form, "record": record, "kind": kind, "title": record.display_title},
     )
 
 
