@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portolan.accounts.models import User
 
 from .models import ApiToken
 
@@ -30,7 +31,7 @@ def new_secret() -> str:
 
 
 @transaction.atomic
-def create_token(*, user: Any, name: str) -> tuple[ApiToken, str]:
+def create_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Return the new token and its secret; the secret is not stored and cannot be shown again."""
     name = (name or "").strip()
     if not name:
@@ -52,7 +53,7 @@ def create_token(*, user: Any, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def revoke_token(*, user: Any, token_id: int) -> ApiToken:
+def revoke_token(*, user: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
     if token is None:
         raise PermissionDenied(_("This token does not exist or is not yours."))
@@ -81,5 +82,5 @@ def authenticate_secret(secret: str) -> ApiToken | None:
     return token
 
 
-def tokens_of(user: Any) -> list[ApiToken]:
+def tokens_of(user: User) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=user))

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portolan.accounts.decorators import signed_in_user
+
 from . import tokens
 from .forms import TokenForm
 
@@ -27,7 +29,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 token, new_secret = tokens.create_token(
-                    user=request.user, name=form.cleaned_data["name"]
+                    user=signed_in_user(request), name=form.cleaned_data["name"]
                 )
                 form = TokenForm()
             except ValidationError as exc:
@@ -39,7 +41,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "tokens": tokens.tokens_of(request.user), "new_secret": new_secret},
+        {
+            "form": form,
+            "tokens": tokens.tokens_of(signed_in_user(request)),
+            "new_secret": new_secret,
+        },
         status=status,
     )
 
@@ -48,7 +54,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        token = tokens.revoke_token(user=request.user, token_id=token_id)
+        token = tokens.revoke_token(user=signed_in_user(request), token_id=token_id)
     except PermissionDenied:
         messages.error(request, _("This token does not exist or is not yours."))
     else:

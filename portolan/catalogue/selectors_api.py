@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 
-from portolan.accounts.models import Organisation
+from portolan.accounts.models import Organisation, Visitor
 
 from .models import Initiative, PortCenter
 from .permissions import visible_filter
@@ -47,7 +47,7 @@ def _org_prefetch(name: str) -> Prefetch:
     return Prefetch(name, queryset=Organisation.objects.only(*_ORG_FIELDS).order_by("name"))
 
 
-def initiatives_visible_to(user: Any) -> QuerySet[Initiative]:
+def initiatives_visible_to(user: Visitor) -> QuerySet[Initiative]:
     return (
         Initiative.objects.filter(visible_filter(user))
         .select_related("organisation", "port_city")
@@ -55,7 +55,7 @@ def initiatives_visible_to(user: Any) -> QuerySet[Initiative]:
     )
 
 
-def port_centers_visible_to(user: Any) -> QuerySet[PortCenter]:
+def port_centers_visible_to(user: Visitor) -> QuerySet[PortCenter]:
     return (
         PortCenter.objects.filter(visible_filter(user))
         .select_related("organisation", "port_city")
@@ -146,14 +146,14 @@ def last_updated(qs: QuerySet[Any]) -> datetime | None:
 
 
 def visible_initiative(
-    user: Any, *, pk: int | None = None, slug: str | None = None
+    user: Visitor, *, pk: int | None = None, slug: str | None = None
 ) -> Initiative | None:
     qs = initiatives_visible_to(user)
     return qs.filter(pk=pk).first() if pk is not None else qs.filter(slug=slug).first()
 
 
 def visible_port_center(
-    user: Any, *, pk: int | None = None, slug: str | None = None
+    user: Visitor, *, pk: int | None = None, slug: str | None = None
 ) -> PortCenter | None:
     qs = port_centers_visible_to(user)
     return qs.filter(pk=pk).first() if pk is not None else qs.filter(slug=slug).first()

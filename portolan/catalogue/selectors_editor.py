@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from portolan.accounts.models import Visitor
 from portolan.places.models import PortCity
 
 from . import permissions
@@ -56,7 +57,7 @@ def _last_message_prefetch() -> Prefetch:
     )
 
 
-def record_for_editing(user: Any, kind: str, slug: str) -> Record:
+def record_for_editing(user: Visitor, kind: str, slug: str) -> Record:
     """The record if the user may edit it. Records the user may not even see are a 404, so their
     existence does not leak; visible ones the user cannot change are a 403 (PermissionDenied)."""
     model = model_for_kind(kind)
@@ -71,7 +72,7 @@ def record_for_editing(user: Any, kind: str, slug: str) -> Record:
     return record
 
 
-def initiative_for_form(user: Any, slug: str) -> Initiative:
+def initiative_for_form(user: Visitor, slug: str) -> Initiative:
     record = record_for_editing(user, "initiatives", slug)
     assert isinstance(record, Initiative)
     return (
@@ -81,7 +82,7 @@ def initiative_for_form(user: Any, slug: str) -> Initiative:
     )
 
 
-def port_center_for_form(user: Any, slug: str) -> PortCenter:
+def port_center_for_form(user: Visitor, slug: str) -> PortCenter:
     record = record_for_editing(user, "port-centers", slug)
     assert isinstance(record, PortCenter)
     return (
@@ -91,7 +92,7 @@ def port_center_for_form(user: Any, slug: str) -> PortCenter:
     )
 
 
-def dashboard_initiatives(user: Any, status: str = "") -> QuerySet[Initiative]:
+def dashboard_initiatives(user: Visitor, status: str = "") -> QuerySet[Initiative]:
     qs = (
         Initiative.objects.filter(organisation_id__in=permissions.member_organisation_ids(user))
         .select_related("organisation", "port_city")
@@ -103,7 +104,7 @@ def dashboard_initiatives(user: Any, status: str = "") -> QuerySet[Initiative]:
     return qs
 
 
-def dashboard_port_centers(user: Any, status: str = "") -> QuerySet[PortCenter]:
+def dashboard_port_centers(user: Visitor, status: str = "") -> QuerySet[PortCenter]:
     qs = (
         PortCenter.objects.filter(organisation_id__in=permissions.member_organisation_ids(user))
         .select_related("organisation", "port_city")
@@ -201,7 +202,7 @@ class Change:
 class HistoryEntry:
     history_id: int
     date: Any
-    user: Any
+    user: Visitor
     kind: str
     reason: str
     changes: list[Change]
@@ -309,7 +310,7 @@ def moderation_log(record: Record, *, limit: int = 50) -> list[ModerationEvent]:
     )
 
 
-def attachment_for_download(user: Any, pk: int) -> Attachment:
+def attachment_for_download(user: Visitor, pk: int) -> Attachment:
     attachment = get_object_or_404(
         Attachment.objects.select_related("initiative", "port_center"), pk=pk
     )
@@ -319,7 +320,7 @@ def attachment_for_download(user: Any, pk: int) -> Attachment:
     return attachment
 
 
-def attachment_for_editing(user: Any, pk: int) -> Attachment:
+def attachment_for_editing(user: Visitor, pk: int) -> Attachment:
     attachment = attachment_for_download(user, pk)
     record = attachment.initiative or attachment.port_center
     if not permissions.can_edit(user, record):

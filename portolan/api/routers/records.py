@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portolan.accounts.models import Organisation
+from portolan.accounts.models import Organisation, Visitor
 from portolan.catalogue import selectors_api
 from portolan.catalogue.permissions import member_organisation_ids
 
@@ -85,7 +85,7 @@ def writer(request: HttpRequest) -> Any:
     return request.auth.user  # type: ignore[attr-defined]
 
 
-def owner_organisation(user: Any, slug: str | None) -> Organisation:
+def owner_organisation(user: Visitor, slug: str | None) -> Organisation:
     """The organisation a new record belongs to: the one named, or the caller's only one.
     Whether the caller may write for it is the service's decision."""
     if slug:
