@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, gettext
 from django_countries import countries
 
-from portolan.core import registry
+from portolan.core import filterspec, registry
 from portolan.core.languages import language_label
 from portolan.core.models import Audience, Goal, Theme
 
@@ -49,10 +49,16 @@ FACETS = (
     ("audience", "d.audiences", "audiences"),
     ("kind", "d.kind", "kinds"),
     ("status", "d.status", "statuses"),
-    ("decade", "(d.year / 10) * 10", "years"),
+    # "start decade-end decade" (end empty when open-ended): see filterspec.decade_counts.
+    (
+        "decade",
+        "CAST((d.year / 10) * 10 AS TEXT) || '-' || "
+        "COALESCE(CAST((d.year_end / 10) * 10 AS TEXT), '')",
+        "years",
+    ),
 )
 MULTI_VALUED = {"theme", "goal", "audience"}
-COMBO_FACETS = ("type", "region", "country", "kind", "status", "decade")
+COMBO_FACETS = ("type", "region", "country", "kind", "status", "decade", "decade_end")
 COMBO_COLUMNS = (
     "d.record_type",
     "d.region",
@@ -60,6 +66,7 @@ COMBO_COLUMNS = (
     "d.kind",
     "d.status",
     "(d.year / 10) * 10",
+    "(d.year_end / 10) * 10",
 )
 _HIT_COLUMNS = (
     "d.record_type, d.record_id, d.slug, d.title, d.summary, d.translations, d.language, "
@@ -123,12 +130,9 @@ def _filters(params: SearchParams, args: list[Any], *, skip: str = "") -> str:
     if params.statuses and skip != "statuses":
         parts.append(_in("d.status", params.statuses, args))
     if skip != "years":
-        if params.year_from is not None:
-            parts.append("d.year >= %s")
-            args.append(params.year_from)
-        if params.year_to is not None:
-            parts.append("d.year <= %s")
-            args.append(params.year_to)
+        parts.extend(
+            filterspec.overlap_sql("d.year", "d.year_end", params.year_from, params.year_to, args)
+        )
     return " AND ".join(parts) if parts else "1 = 1"
 
 
@@ -152,7 +156,7 @@ def _count_rows(params: SearchParams, sql: _Sql) -> list[tuple[str, Any, int]]:
     if sql.has_text:
         columns = (
             "d.record_type, d.region, d.country, d.themes, d.goals, d.audiences, "
-            "d.kind, d.status, d.year"
+            "d.kind, d.status, d.year, d.year_end"
         )
         prefix = (
             f"WITH m AS MATERIALIZED (SELECT {columns} FROM {DOC} d "  # noqa: S608
@@ -294,21 +298,31 @@ def _aggregate(
     own_branch = {
         name for name, _, attr in FACETS if name in MULTI_VALUED or _selected_attr(params, attr)
     }
+    spans: Counter[tuple[int, int | None]] = Counter()
     for facet, value, count in rows:
         if facet == "_combo":
             total += count
-            for name, part in zip(COMBO_FACETS, str(value or "").split("|"), strict=False):
-                if part and name not in own_branch:
-                    counts[name][part] += count
+            parts = dict(zip(COMBO_FACETS, str(value or "").split("|"), strict=False))
+            for name in COMBO_FACETS[:-2]:  # the decades are a pair, read below
+                if parts.get(name) and name not in own_branch:
+                    counts[name][parts[name]] += count
+            if parts.get("decade") and "decade" not in own_branch:
+                end = parts.get("decade_end")
+                spans[(int(parts["decade"]), int(end) if end else None)] += count
             continue
         if value is None or value == "":
             continue
-        if facet in MULTI_VALUED:
+        if facet == "decade":
+            start, _, end = str(value).partition("-")
+            spans[(int(start), int(end) if end else None)] += count
+        elif facet in MULTI_VALUED:
             for item in str(value).strip("|").split("|"):
                 if item:
                     counts[facet][item] += count
         else:
             counts[facet][str(value)] += count
+    decades = filterspec.decade_counts(spans, current_year=timezone.now().year)
+    counts["decade"] = Counter({str(d): c for d, c in decades.items()})
     return total, {name: dict(counter) for name, counter in counts.items()}
 
 
