@@ -299,16 +299,18 @@ def _aggregate(
         name for name, _, attr in FACETS if name in MULTI_VALUED or _selected_attr(params, attr)
     }
     spans: Counter[tuple[int, int | None]] = Counter()
+    single = [(i, name) for i, name in enumerate(COMBO_FACETS[:-2]) if name not in own_branch]
+    decades_here = "decade" not in own_branch
     for facet, value, count in rows:
         if facet == "_combo":
             total += count
-            parts = dict(zip(COMBO_FACETS, str(value or "").split("|"), strict=False))
-            for name in COMBO_FACETS[:-2]:  # the decades are a pair, read below
-                if parts.get(name) and name not in own_branch:
-                    counts[name][parts[name]] += count
-            if parts.get("decade") and "decade" not in own_branch:
-                end = parts.get("decade_end")
-                spans[(int(parts["decade"]), int(end) if end else None)] += count
+            parts = str(value or "").split("|")
+            for i, name in single:
+                if parts[i]:
+                    counts[name][parts[i]] += count
+            # The last two parts are the (start decade, end decade) pair.
+            if decades_here and parts[-2]:
+                spans[(int(parts[-2]), int(parts[-1]) if parts[-1] else None)] += count
             continue
         if value is None or value == "":
             continue
