@@ -105,10 +105,12 @@ def overlap_sql(
     """The year rule as SQL conditions (AND-ed), their parameters appended to `args`."""
     if year_from is None and year_to is None:
         return []
-    parts = [f"{start_column} IS NOT NULL"]
+    parts = []
     if year_to is not None:
-        parts.append(f"{start_column} <= %s")
+        parts.append(f"{start_column} <= %s")  # false for NULL: no start, no match
         args.append(year_to)
+    else:
+        parts.append(f"{start_column} IS NOT NULL")
     if year_from is not None:
         parts.append(f"({end_column} IS NULL OR {end_column} >= %s)")
         args.append(year_from)
