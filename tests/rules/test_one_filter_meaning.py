@@ -11,6 +11,7 @@ import re
 import pytest
 from django.http import QueryDict
 
+from portolan.catalogue.models import Initiative
 from portolan.core.models import Goal, Theme
 from portolan.search import services as search_services
 from portolan.search.selectors import parse_params, result_refs, search
@@ -71,8 +72,12 @@ def _refs(records, names):
     return {(_type(records[n]), records[n].pk) for n in names}
 
 
+def _is_initiative(record):
+    return isinstance(record, Initiative)
+
+
 def _type(record):
-    return "initiative" if record._meta.model_name == "initiative" else "port_center"
+    return "initiative" if _is_initiative(record) else "port_center"
 
 
 def _through_search(query):
@@ -109,11 +114,7 @@ def _through_feed(client, query, records):
     response = client.get(f"/feeds/initiatives.rss?{query}")
     assert response.status_code == 200
     slugs = set(re.findall(r"<link>[^<]*/initiatives/([-\w]+)/?</link>", response.content.decode()))
-    return {
-        ("initiative", r.pk)
-        for r in records.values()
-        if getattr(r, "title", None) and r.slug in slugs
-    }
+    return {("initiative", r.pk) for r in records.values() if _is_initiative(r) and r.slug in slugs}
 
 
 @pytest.mark.parametrize(("query", "names"), CASES, ids=[c[0] for c in CASES])
