@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Max, Prefetch, Q, QuerySet
 
 from portolan.accounts.models import Organisation, Visitor
+from portolan.core import filterspec
 
 from .models import Initiative, PortCenter
 from .permissions import visible_filter
@@ -19,7 +20,8 @@ from .permissions import visible_filter
 
 @dataclass(frozen=True)
 class RecordFilters:
-    """Facet filters; list values are OR-ed inside a facet, facets are AND-ed."""
+    """Facet filters; list values are OR-ed inside a facet, facets are AND-ed. Names, values
+    and the year rule are those of `portolan.core.filterspec`, as on the search page."""
 
     q: str = ""
     region: Sequence[str] = ()
@@ -95,10 +97,7 @@ def filter_initiatives(qs: QuerySet[Initiative], f: RecordFilters) -> QuerySet[I
         qs = qs.filter(goals__number__in=f.goal)
     if f.language:
         qs = qs.filter(language__in=f.language)
-    if f.year_from is not None:
-        qs = qs.filter(Q(end_year__gte=f.year_from) | Q(end_year__isnull=True))
-    if f.year_to is not None:
-        qs = qs.filter(start_year__lte=f.year_to)
+    qs = qs.filter(filterspec.overlap_q("start_year", "end_year", f.year_from, f.year_to))
     if f.q and f.ids is None:
         qs = qs.filter(Q(title__icontains=f.q) | Q(summary__icontains=f.q))
     # Multi-valued facets join through M2M tables and would repeat rows.
@@ -118,10 +117,8 @@ def filter_port_centers(qs: QuerySet[PortCenter], f: RecordFilters) -> QuerySet[
                 else Q(offers__icontains=f'"{offer}"')
             )
         qs = qs.filter(offers)
-    if f.year_from is not None:
-        qs = qs.filter(opening_year__gte=f.year_from)
-    if f.year_to is not None:
-        qs = qs.filter(opening_year__lte=f.year_to)
+    # No closing year is recorded: a Port Center's years never end.
+    qs = qs.filter(filterspec.overlap_q("opening_year", None, f.year_from, f.year_to))
     if f.q and f.ids is None:
         qs = qs.filter(
             Q(name__icontains=f.q)

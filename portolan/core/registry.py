@@ -39,7 +39,9 @@ class SearchDocument:
     themes: tuple[str, ...] = ()
     goals: tuple[int, ...] = ()
     audiences: tuple[str, ...] = ()
+    # The record's years, start..end (see portolan.core.filterspec): no end = open-ended.
     year: int | None = None
+    year_end: int | None = None
     published_at: datetime | None = None
     latitude: float | None = None
     longitude: float | None = None

@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, gettext
 from django_countries import countries
 
-from portolan.core import registry
+from portolan.core import filterspec, registry
 from portolan.core.languages import language_label
 from portolan.core.models import Audience, Goal, Theme
 
@@ -39,6 +39,10 @@ DOC = "search_searchdocument"
 FTS = "search_fts"
 COUNTRY_FACET_LIMIT = 30
 VOCAB_CACHE_SECONDS = 300
+# A record's (start decade, end decade) pair as one integer, start * 10000 + end (end 0 when
+# open-ended; NULL without a start): one grouping key costs less than two. Spread over decades by
+# filterspec.decade_counts.
+DECADES = "(d.year / 10) * 100000 + COALESCE((d.year_end / 10) * 10, 0)"
 FACETS = (
     # (facet name, SQL expression, the SearchParams attribute its filter uses)
     ("type", "d.record_type", "types"),
@@ -49,18 +53,11 @@ FACETS = (
     ("audience", "d.audiences", "audiences"),
     ("kind", "d.kind", "kinds"),
     ("status", "d.status", "statuses"),
-    ("decade", "(d.year / 10) * 10", "years"),
+    ("decade", DECADES, "years"),
 )
 MULTI_VALUED = {"theme", "goal", "audience"}
 COMBO_FACETS = ("type", "region", "country", "kind", "status", "decade")
-COMBO_COLUMNS = (
-    "d.record_type",
-    "d.region",
-    "d.country",
-    "d.kind",
-    "d.status",
-    "(d.year / 10) * 10",
-)
+COMBO_COLUMNS = ("d.record_type", "d.region", "d.country", "d.kind", "d.status", DECADES)
 _HIT_COLUMNS = (
     "d.record_type, d.record_id, d.slug, d.title, d.summary, d.translations, d.language, "
     "d.place, d.country, d.status, d.year, d.published_at, d.latitude, d.longitude"
@@ -123,12 +120,9 @@ def _filters(params: SearchParams, args: list[Any], *, skip: str = "") -> str:
     if params.statuses and skip != "statuses":
         parts.append(_in("d.status", params.statuses, args))
     if skip != "years":
-        if params.year_from is not None:
-            parts.append("d.year >= %s")
-            args.append(params.year_from)
-        if params.year_to is not None:
-            parts.append("d.year <= %s")
-            args.append(params.year_to)
+        parts.extend(
+            filterspec.overlap_sql("d.year", "d.year_end", params.year_from, params.year_to, args)
+        )
     return " AND ".join(parts) if parts else "1 = 1"
 
 
@@ -152,7 +146,7 @@ def _count_rows(params: SearchParams, sql: _Sql) -> list[tuple[str, Any, int]]:
     if sql.has_text:
         columns = (
             "d.record_type, d.region, d.country, d.themes, d.goals, d.audiences, "
-            "d.kind, d.status, d.year"
+            "d.kind, d.status, d.year, d.year_end"
         )
         prefix = (
             f"WITH m AS MATERIALIZED (SELECT {columns} FROM {DOC} d "  # noqa: S608
@@ -294,22 +288,38 @@ def _aggregate(
     own_branch = {
         name for name, _, attr in FACETS if name in MULTI_VALUED or _selected_attr(params, attr)
     }
+    spans: Counter[tuple[int, int | None]] = Counter()
+    single = [(i, name) for i, name in enumerate(COMBO_FACETS[:-1]) if name not in own_branch]
+    decades_here = "decade" not in own_branch
     for facet, value, count in rows:
         if facet == "_combo":
             total += count
-            for name, part in zip(COMBO_FACETS, str(value or "").split("|"), strict=False):
-                if part and name not in own_branch:
-                    counts[name][part] += count
+            parts = str(value or "").split("|")
+            for i, name in single:
+                if parts[i]:
+                    counts[name][parts[i]] += count
+            if decades_here and parts[-1]:
+                spans[_span(parts[-1])] += count
             continue
         if value is None or value == "":
             continue
-        if facet in MULTI_VALUED:
+        if facet == "decade":
+            spans[_span(value)] += count
+        elif facet in MULTI_VALUED:
             for item in str(value).strip("|").split("|"):
                 if item:
                     counts[facet][item] += count
         else:
             counts[facet][str(value)] += count
+    decades = filterspec.decade_counts(spans, current_year=timezone.now().year)
+    counts["decade"] = Counter({str(d): c for d, c in decades.items()})
     return total, {name: dict(counter) for name, counter in counts.items()}
+
+
+def _span(key: Any) -> tuple[int, int | None]:
+    """(start decade, end decade or None) from a DECADES key."""
+    start, end = divmod(int(key), 10000)
+    return start, end or None
 
 
 def _facets(

@@ -33,6 +33,8 @@ class SearchDocument(models.Model):
     goals = models.CharField(max_length=200, blank=True)
     audiences = models.CharField(max_length=1000, blank=True)
     year = models.SmallIntegerField(null=True, blank=True)
+    # Last year of the record's span; NULL = open-ended (see portolan.core.filterspec).
+    year_end = models.SmallIntegerField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -57,6 +59,7 @@ class SearchDocument(models.Model):
                     "kind",
                     "status",
                     "year",
+                    "year_end",
                     "themes",
                     "goals",
                     "audiences",

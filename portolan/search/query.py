@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext
 
+from portolan.core import filterspec
+
 from . import text
 from .constants import (
     KIND_VALUES,
@@ -27,12 +29,12 @@ from .constants import (
 
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 500
-MAX_VALUES_PER_FILTER = 20
-YEAR_MIN = 1000
-YEAR_MAX = 2200
+MAX_VALUES_PER_FILTER = filterspec.MAX_VALUES
+YEAR_MIN = filterspec.YEAR_MIN
+YEAR_MAX = filterspec.YEAR_MAX
 
-_SLUG_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
-_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+_SLUG_RE = re.compile(filterspec.SLUG_PATTERN)
+_COUNTRY_RE = re.compile(filterspec.COUNTRY_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def _year(data: Any, key: str, errors: dict[str, str]) -> int | None:
     raw = _one(data, key).strip()
     if not raw:
         return None
-    if raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
+    if raw.isdigit() and filterspec.valid_year(int(raw)):
         return int(raw)
     errors[key] = gettext("Enter a year between %(min)d and %(max)d.") % {
         "min": YEAR_MIN,
@@ -238,7 +240,11 @@ def parse_params(
     )
     themes = _choose(data, "theme", lambda v: bool(_SLUG_RE.match(v)), errors)
     goal_strings = _choose(
-        data, "goal", lambda v: v.isdigit() and 1 <= int(v) <= 99, errors, normalise=str.strip
+        data,
+        "goal",
+        lambda v: v.isdigit() and filterspec.GOAL_MIN <= int(v) <= filterspec.GOAL_MAX,
+        errors,
+        normalise=str.strip,
     )
     goals = tuple(int(v) for v in goal_strings)
     audiences = _choose(data, "audience", lambda v: bool(_SLUG_RE.match(v)), errors)
@@ -246,8 +252,9 @@ def parse_params(
     statuses = _choose(data, "status", status_values().__contains__, errors)
     year_from = _year(data, "year_from", errors)
     year_to = _year(data, "year_to", errors)
-    if year_from is not None and year_to is not None and year_from > year_to:
-        year_from, year_to = year_to, year_from
+    if filterspec.years_reversed(year_from, year_to):
+        errors["year_from"] = str(filterspec.YEARS_REVERSED_MESSAGE)
+        year_from = year_to = None
 
     sort = _one(data, "sort").strip().lower() or "relevance"
     if sort not in SORTS:

@@ -1,5 +1,6 @@
-"""Query parameters of the list endpoints. They mirror the search page's facets; repeated
-parameters are OR-ed (`?theme=a&theme=b`), different parameters are AND-ed."""
+"""Query parameters of the list endpoints: the search page's facets, with the names, bounds and
+year rule of `portolan.core.filterspec`; repeated parameters are OR-ed (`?theme=a&theme=b`),
+different parameters are AND-ed."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from portolan.catalogue.models import (
     PortCenterStatus,
     PublicationStatus,
 )
+from portolan.core import filterspec
 from portolan.core.models import Audience, Theme
 from portolan.places.models import PortCity, Region
 
@@ -26,8 +28,9 @@ from ..schemas import SLUG_PATTERN, Text
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=240)]
 Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
-YearParam = Annotated[int, Field(ge=1000, le=2200)]
-MAX_VALUES = 20
+YearParam = Annotated[int, Field(ge=filterspec.YEAR_MIN, le=filterspec.YEAR_MAX)]
+MAX_VALUES = filterspec.MAX_VALUES
+_MEANING = {facet.param: facet.meaning for facet in filterspec.FACETS}
 
 
 class PlaceFilters(Schema):
@@ -57,8 +60,8 @@ class RecordFilters(PlaceFilters):
         max_length=MAX_VALUES,
         description="Only useful with a token: anonymous callers see published records only.",
     )
-    year_from: YearParam | None = None
-    year_to: YearParam | None = None
+    year_from: YearParam | None = Field(None, description=f"Records whose {_MEANING['year_from']}.")
+    year_to: YearParam | None = Field(None, description=f"Records whose {_MEANING['year_to']}.")
     updated_since: datetime | None = Field(
         None, description="Only records changed at or after this time (ISO 8601)."
     )
@@ -66,7 +69,7 @@ class RecordFilters(PlaceFilters):
 
 class InitiativeFilters(RecordFilters):
     theme: list[Slug] = Field([], max_length=MAX_VALUES, description="Theme slugs.")
-    goal: list[Annotated[int, Field(ge=1, le=99)]] = Field(
+    goal: list[Annotated[int, Field(ge=filterspec.GOAL_MIN, le=filterspec.GOAL_MAX)]] = Field(
         [], max_length=MAX_VALUES, description="Agenda 2030 goal numbers."
     )
     status: list[InitiativeStatus] = Field([], max_length=MAX_VALUES)
@@ -98,8 +101,19 @@ SLUG_FILTERS: dict[str, type[Model]] = {
 def reject_unknown_slugs(filters: Schema) -> None:
     """Every list endpoint calls this first: a slug that names nothing is a 400 naming the
     parameter and the values, not a silent empty list (a typo should not look like "no data").
-    One query per slug-valued parameter given, none when there is none."""
+    One query per slug-valued parameter given, none when there is none. A reversed year range
+    is a 400 naming `year_from` here too, as it is for exports and feeds."""
     errors: list[dict[str, Any]] = []
+    if filterspec.years_reversed(
+        getattr(filters, "year_from", None), getattr(filters, "year_to", None)
+    ):
+        errors.append(
+            {
+                "loc": ("query", "year_from"),
+                "msg": str(filterspec.YEARS_REVERSED_MESSAGE),
+                "type": "years_reversed",
+            }
+        )
     for name, model in SLUG_FILTERS.items():
         wanted: list[str] = getattr(filters, name, None) or []
         if not wanted:

@@ -59,10 +59,10 @@ def test_nul_bytes_and_controls_are_removed():
     assert params.q == "port city"
 
 
-def test_reversed_years_are_swapped():
+def test_reversed_years_are_an_error_not_a_guess():
     params, errors = parse_params({"year_from": "2020", "year_to": "2010"})
-    assert (params.year_from, params.year_to) == (2010, 2020)
-    assert errors == {}
+    assert (params.year_from, params.year_to) == (None, None)
+    assert "first year is after the last" in errors["year_from"]
 
 
 def test_huge_page_numbers_are_capped():
