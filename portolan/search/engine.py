@@ -28,6 +28,7 @@ from django.utils.translation import get_language, gettext
 from django_countries import countries
 
 from portolan.core import filterspec, registry
+from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
 from portolan.core.languages import language_label
 from portolan.core.models import Audience, Goal, Theme
 
@@ -216,6 +217,22 @@ def _select(
 
 
 # --- labels ---------------------------------------------------------------------------------------
+
+
+def unknown_vocabulary(params: SearchParams) -> dict[str, str]:
+    """{parameter: message} for theme, goal and audience values no vocabulary entry has, so a page
+    says which filter it did not understand instead of silently finding nothing."""
+    labels = _vocabulary_labels()
+    errors: dict[str, str] = {}
+    for param, facet, values in (
+        ("theme", "theme", params.themes),
+        ("goal", "goal", tuple(str(g) for g in params.goals)),
+        ("audience", "audience", params.audiences),
+    ):
+        unknown = [value for value in values if value not in labels[facet]]
+        if unknown:
+            errors[param] = str(UNKNOWN_VALUES_MESSAGE) % {"values": ", ".join(unknown)}
+    return errors
 
 
 def _vocabulary_labels() -> dict[str, dict[str, tuple[int, str]]]:

@@ -4,7 +4,7 @@ and the shapes of the answers, `engine` for how the index is read)."""
 
 from __future__ import annotations
 
-from .engine import MapPoint, run_map, run_refs, run_search
+from .engine import MapPoint, run_map, run_refs, run_search, unknown_vocabulary
 from .query import (
     FacetValue,
     Hit,
@@ -28,6 +28,7 @@ __all__ = [
     "parse_params",
     "result_refs",
     "search",
+    "unknown_filters",
 ]
 
 
@@ -46,3 +47,8 @@ def result_refs(params: SearchParams, *, limit: int) -> list[tuple[str, int]]:
 def map_points(params: SearchParams, *, limit: int) -> list[MapPoint]:
     """The matching records that have coordinates, best first, up to `limit`."""
     return run_map(params, limit=max(0, limit))
+
+
+def unknown_filters(params: SearchParams) -> dict[str, str]:
+    """{parameter: message} for vocabulary values (themes, goals, audiences) that exist nowhere."""
+    return unknown_vocabulary(params)

@@ -185,3 +185,18 @@ def test_map_data_costs_one_query(client, django_assert_num_queries, count):
     _records(count)
     with django_assert_num_queries(1):
         client.get("/en/search/map.json", {"q": "terminal"})
+
+
+def test_search_page_says_which_vocabulary_filter_it_did_not_understand(client):
+    initiative(title="Harbour school days")
+    index()
+    response = client.get(
+        reverse("search:search"), {"q": "harbour", "theme": "no-such-theme", "goal": "99"}
+    )
+    assert response.status_code == 200
+    errors = response.context["errors"]
+    assert "no-such-theme" in errors["theme"]
+    assert "99" in errors["goal"]
+    assert "no-such-theme" in response.content.decode()
+    known = client.get(reverse("search:search"), {"q": "harbour", "theme": theme_slugs()[0]})
+    assert "theme" not in known.context["errors"]
