@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portolan.accounts.models import User
 
@@ -46,15 +47,18 @@ logger = logging.getLogger(__name__)
 # --------------------------------------------------------------------------------------------
 
 
+# One whole sentence per action: languages do not build these sentences the same way.
+_WRONG_STATE = {
+    "submit": _("Cannot submit a record whose status is “%(status)s”."),
+    "approve": _("Cannot approve a record whose status is “%(status)s”."),
+    "request_changes": _("Cannot request changes to a record whose status is “%(status)s”."),
+    "reject": _("Cannot reject a record whose status is “%(status)s”."),
+}
+
+
 def _wrong_state(record: Record, action: str) -> ValidationError:
-    return ValidationError(
-        {
-            "publication_status": [
-                gettext("Cannot %(action)s a record whose status is “%(status)s”.")
-                % {"action": action, "status": record.get_publication_status_display()}
-            ]
-        }
-    )
+    message = str(_WRONG_STATE[action]) % {"status": record.get_publication_status_display()}
+    return ValidationError({"publication_status": [message]})
 
 
 def _clean_message(message: str) -> str:
@@ -77,7 +81,7 @@ def record_submit(*, actor: User, record: Record) -> None:
         PublicationStatus.DRAFT,
         PublicationStatus.CHANGES_REQUESTED,
     ):
-        raise _wrong_state(current, gettext("submit"))
+        raise _wrong_state(current, "submit")
     errors: dict[str, list[str]] = {}
     _full_clean(current, errors)
     _raise_if(errors)
@@ -92,7 +96,7 @@ def record_approve(*, actor: User, record: Record) -> None:
     _require_moderator(actor)
     current = _locked(record)
     if current.publication_status != PublicationStatus.SUBMITTED:
-        raise _wrong_state(current, gettext("approve"))
+        raise _wrong_state(current, "approve")
     current.publication_status = PublicationStatus.PUBLISHED
     if current.published_at is None:
         current.published_at = timezone.now()
@@ -109,7 +113,7 @@ def record_request_changes(*, actor: User, record: Record, message: str) -> None
     text = _clean_message(message)
     current = _locked(record)
     if current.publication_status != PublicationStatus.SUBMITTED:
-        raise _wrong_state(current, gettext("request changes to"))
+        raise _wrong_state(current, "request_changes")
     current.publication_status = PublicationStatus.CHANGES_REQUESTED
     _save(current, actor, "request_changes")
     _event(current, actor, ModerationAction.REQUEST_CHANGES, text)
@@ -123,7 +127,7 @@ def record_reject(*, actor: User, record: Record, message: str) -> None:
     text = _clean_message(message)
     current = _locked(record)
     if current.publication_status != PublicationStatus.SUBMITTED:
-        raise _wrong_state(current, gettext("reject"))
+        raise _wrong_state(current, "reject")
     current.publication_status = PublicationStatus.REJECTED
     _save(current, actor, "reject")
     _event(current, actor, ModerationAction.REJECT, text)
