@@ -8,7 +8,7 @@ from typing import Any
 from ninja import NinjaAPI
 
 from . import errors
-from .routers import initiatives, organisations, places, port_centers, vocabulary
+from .routers import catalogue_records, organisations, places, vocabulary
 
 DESCRIPTION = """
 The open data of the Portolan network: port cities, organisations, Port Centers, initiatives and
@@ -56,6 +56,6 @@ errors.install(api)
 
 api.add_router("/v1/port-cities", places.router)
 api.add_router("/v1/organisations", organisations.router)
-api.add_router("/v1/port-centers", port_centers.router)
-api.add_router("/v1/initiatives", initiatives.router)
+api.add_router("/v1/port-centers", catalogue_records.port_centers)
+api.add_router("/v1/initiatives", catalogue_records.initiatives)
 api.add_router("/v1", vocabulary.router)
