@@ -33,11 +33,11 @@ from portolan.core.languages import language_label
 from portolan.core.models import Audience, Goal, Theme
 
 from . import text
+from .backends import DOC_TABLE, backend
 from .constants import KIND_LABELS, REGION_LABELS, record_type_keys, record_type_labels
 from .query import FacetValue, Hit, SearchParams, SearchResults, Suggestion, params_to_query
 
-DOC = "search_searchdocument"
-FTS = "search_fts"
+DOC = DOC_TABLE
 COUNTRY_FACET_LIMIT = 30
 VOCAB_CACHE_SECONDS = 300
 # A record's (start decade, end decade) pair as one integer, start * 10000 + end (end 0 when
@@ -65,10 +65,6 @@ _HIT_COLUMNS = (
 )
 
 
-def _is_pg() -> bool:
-    return connection.vendor == "postgresql"
-
-
 @dataclass
 class _Sql:
     groups: list[tuple[str, ...]]
@@ -83,11 +79,11 @@ def _text_query(params: SearchParams) -> _Sql:
     groups = text.query_groups(params.q)
     if not groups:
         return _Sql(groups, "")
-    return _Sql(groups, text.tsquery(groups) if _is_pg() else text.fts5_match(groups))
+    return _Sql(groups, backend().text_param(groups))
 
 
 def _contains(column: str, values: Iterable[Any], args: list[Any]) -> str:
-    function = "strpos" if _is_pg() else "instr"
+    function = backend().contains_function
     parts = []
     for value in values:
         parts.append(f"{function}({column}, %s) > 0")
@@ -129,9 +125,7 @@ def _filters(params: SearchParams, args: list[Any], *, skip: str = "") -> str:
 
 def _text_condition(sql: _Sql, args: list[Any]) -> str:
     args.append(sql.text_param)
-    if _is_pg():
-        return "d.search_vector @@ CAST(%s AS tsquery)"
-    return f"d.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"  # noqa: S608
+    return backend().text_condition()
 
 
 def _selected_attr(params: SearchParams, attr: str) -> bool:
@@ -184,9 +178,7 @@ def _order(params: SearchParams, sql: _Sql) -> str:
         return "d.name_sort ASC, d.id ASC"
     if sort == "newest" or not sql.has_text:
         return "d.published_at DESC NULLS LAST, d.id DESC"
-    if _is_pg():
-        return "ts_rank_cd(d.search_vector, CAST(%s AS tsquery)) DESC, d.id ASC"
-    return f"bm25({FTS}, 8.0, 3.0, 1.0) ASC, d.id ASC"
+    return backend().rank_order()
 
 
 def _select(
@@ -194,12 +186,12 @@ def _select(
 ) -> list[tuple[Any, ...]]:
     args: list[Any] = []
     order = _order(params, sql)
-    relevance = "ts_rank_cd" in order or "bm25" in order
-    if sql.has_text and not _is_pg() and relevance:
-        # bm25() needs the FTS table in the FROM clause.
+    engine = backend()
+    relevance = order == engine.rank_order()
+    if sql.has_text and engine.needs_text_join and relevance:
         args.append(sql.text_param)
-        source = f"{FTS} JOIN {DOC} d ON d.id = {FTS}.rowid"
-        where = f"{FTS} MATCH %s AND " + _filters(params, args)
+        source, text_where = engine.text_join()
+        where = text_where + " AND " + _filters(params, args)
     else:
         source = f"{DOC} d"
         where = (_text_condition(sql, args) + " AND " if sql.has_text else "") + _filters(
@@ -207,7 +199,7 @@ def _select(
         )
     if extra_where:
         where += " AND " + extra_where
-    if relevance and _is_pg():
+    if relevance and engine.rank_takes_param:
         args.append(sql.text_param)
     args.extend([limit, offset])
     query = f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608

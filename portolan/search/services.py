@@ -16,10 +16,8 @@ from portolan.core import registry
 from portolan.core.registry import SearchDocument
 
 from . import text
+from .backends import DOC_TABLE, backend
 
-DOC_TABLE = "search_searchdocument"
-FTS_TABLE = "search_fts"
-TERM_TABLE = "search_searchterm"
 BATCH_SIZE = 2000
 MIN_TERM_CHARS = 3
 MAX_TERM_CHARS = 30
@@ -108,16 +106,7 @@ def _terms(tokens: list[str]) -> set[str]:
 def _allocate_ids(cursor: Any, count: int) -> list[int]:
     if count == 0:
         return []
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [DOC_TABLE, count],
-        )
-        return [int(row[0]) for row in cursor.fetchall()]
-    # SQLite serialises writers (transactions start IMMEDIATE), so MAX()+1 cannot collide.
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {DOC_TABLE}")  # noqa: S608
-    start = int(cursor.fetchone()[0]) + 1
-    return list(range(start, start + count))
+    return backend().allocate_ids(cursor, count)
 
 
 def _write(cursor: Any, records: Sequence[SearchDocument]) -> set[str]:
@@ -130,33 +119,12 @@ def _write(cursor: Any, records: Sequence[SearchDocument]) -> set[str]:
         title, summary, body = (text.tokenize(value) for value in _texts(record))
         terms |= _terms(title + summary)
         tokenized.append((title, summary, body))
-    columns = list(_DOC_COLUMNS)
-    placeholders = ["%s"] * len(columns)
-    if connection.vendor == "postgresql":
-        placeholders[columns.index("translations")] = "CAST(%s AS jsonb)"
-        columns.append("search_vector")
-        # PostgreSQL's parser (in C) positions the already normalised forms; 'simple' adds no
-        # stemming of its own, so the lexemes are exactly the forms Python made.
-        placeholders.append(
-            "setweight(to_tsvector('simple', %s), 'A') || "
-            "setweight(to_tsvector('simple', %s), 'B') || "
-            "setweight(to_tsvector('simple', %s), 'D')"
-        )
-        for row, (title, summary, body) in zip(rows, tokenized, strict=True):
-            row.extend((text.tokens_text(title), text.tokens_text(summary), text.tokens_text(body)))
+    columns, placeholders = backend().document_columns(list(_DOC_COLUMNS), rows, tokenized)
     cursor.executemany(
         f"INSERT INTO {DOC_TABLE} ({', '.join(columns)}) VALUES ({', '.join(placeholders)})",  # noqa: S608
         rows,
     )
-    if connection.vendor == "sqlite":
-        fts_rows = [
-            (doc_id, text.tokens_text(title), text.tokens_text(summary), text.tokens_text(body))
-            for doc_id, (title, summary, body) in zip(ids, tokenized, strict=True)
-        ]
-        cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
-            fts_rows,
-        )
+    backend().after_documents(cursor, ids, tokenized)
     return terms
 
 
@@ -173,26 +141,13 @@ def _store_terms(cursor: Any, terms: set[str]) -> None:
     if not terms:
         return
     rows = [(term, term[0], len(term)) for term in sorted(terms)]
-    if connection.vendor == "postgresql":
-        sql = (
-            f"INSERT INTO {TERM_TABLE} (term, initial, length) VALUES (%s, %s, %s) "  # noqa: S608
-            "ON CONFLICT (term) DO NOTHING"
-        )
-    else:
-        sql = f"INSERT OR IGNORE INTO {TERM_TABLE} (term, initial, length) VALUES (%s, %s, %s)"  # noqa: S608
+    sql = backend().insert_terms_sql()
     for start in range(0, len(rows), BATCH_SIZE):
         cursor.executemany(sql, rows[start : start + BATCH_SIZE])
 
 
 def _delete_docs(cursor: Any, where: str, params: list[Any]) -> None:
-    if connection.vendor == "sqlite":
-        # The delete trigger does this too; being explicit keeps the index right even if a later
-        # migration rebuilds the table (SQLite drops triggers with it).
-        cursor.execute(
-            f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM {DOC_TABLE} WHERE {where})",  # noqa: S608
-            params,
-        )
-    cursor.execute(f"DELETE FROM {DOC_TABLE} WHERE {where}", params)  # noqa: S608
+    backend().delete_documents(cursor, where, params)
 
 
 @transaction.atomic
@@ -255,10 +210,7 @@ def rebuild_index(*, record_types: Sequence[str] | None = None) -> int:
     terms: set[str] = set()
     with connection.cursor() as cursor:
         if record_types is None:
-            if connection.vendor == "sqlite":
-                cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
-            cursor.execute(f"DELETE FROM {DOC_TABLE}")  # noqa: S608
-            cursor.execute(f"DELETE FROM {TERM_TABLE}")  # noqa: S608
+            backend().clear(cursor)
         else:
             for record_type in types:
                 _delete_docs(cursor, "record_type = %s", [record_type])
