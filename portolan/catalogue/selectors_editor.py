@@ -30,9 +30,9 @@ from .models import (
 
 Record = Initiative | PortCenter
 
+# Editable kinds by their URL segment, read off the models (one spelling per kind).
 KINDS: dict[str, type[Initiative] | type[PortCenter]] = {
-    "initiatives": Initiative,
-    "port-centers": PortCenter,
+    model.segment: model for model in (Initiative, PortCenter)
 }
 
 
