@@ -23,10 +23,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from portolan.accounts.models import Organisation, OrganisationKind
+from portolan.core.signals import records_bulk_written
 from portolan.core.vocabulary import load_vocabulary
 from portolan.places.services import port_city_add
 
 from .models import PortCenter, PortCenterStatus, PublicationStatus
+from .records import ORGANISATION, PORT_CENTER, PORT_CITY
 from .services import BulkRow, records_bulk_write
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -247,4 +249,11 @@ def load_reference() -> LoadReport:
         profile, outcome = centers.sync(external_id, values, create_only)
         _count(report, outcome, f"Port Center {profile.name}")
     centers.write()
+    if report.created or report.updated:
+        # Bulk writes send no per-row signals: tell the indexers once the load is committed.
+        transaction.on_commit(
+            lambda: records_bulk_written.send(
+                sender=PortCenter, record_types=[ORGANISATION, PORT_CENTER, PORT_CITY]
+            )
+        )
     return report

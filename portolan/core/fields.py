@@ -39,8 +39,19 @@ URL_LIST_MAX = 5_000
 # PostgreSQL's integer is 32-bit where SQLite accepts 64-bit values: one limit for both.
 MAX_INT = 2_147_483_647
 
-# A tag starts with "<" directly followed by a letter, "/", "!" or "?": "a < b" and "<3" are text.
-_MARKUP = re.compile(r"<\s*[/!?]?\s*[a-zA-Z][^>]*>|<!--|<\?")
+# Markup is an HTML element's tag ("<script>", "</b>", "<img src=x>"), a comment or a processing
+# instruction. Angle brackets around other words stay text: "<jane@example.org>",
+# "<https://example.org>", "a < b", "<3".
+_ELEMENTS = (
+    "a|abbr|address|area|article|aside|audio|b|base|bdi|bdo|blockquote|body|br|button|canvas|"
+    "caption|center|cite|code|col|colgroup|data|datalist|dd|del|details|dfn|dialog|div|dl|dt|"
+    "em|embed|fieldset|figcaption|figure|font|footer|form|frame|frameset|h[1-6]|head|header|hr|"
+    "html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|map|mark|marquee|math|menu|meta|"
+    "meter|nav|noscript|object|ol|optgroup|option|output|p|param|picture|pre|progress|q|s|samp|"
+    "script|section|select|slot|small|source|span|strike|strong|style|sub|summary|sup|svg|"
+    "table|tbody|td|template|textarea|tfoot|th|thead|time|title|tr|track|u|ul|var|video|wbr|xml"
+)
+_MARKUP = re.compile(rf"<\s*/?\s*(?:{_ELEMENTS})(?=[\s/>])[^>]*>|<!--|<\?|<!\[CDATA\[", re.I)
 
 UNKNOWN_VALUES_MESSAGE = _("Unknown value(s): %(values)s.")
 YEAR_MESSAGE = _("Enter a year between %(min)s and %(max)s.")

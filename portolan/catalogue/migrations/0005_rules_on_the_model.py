@@ -3,6 +3,39 @@
 import django.core.validators
 import portolan.core.fields
 from django.db import migrations, models
+from django.db.models import F, Q
+from django.db.models.functions import Length, Substr
+
+MIN_YEAR, MAX_YEAR = 1800, 2100
+
+
+def _out_of_range(field):
+    return Q(**{f"{field}__lt": MIN_YEAR}) | Q(**{f"{field}__gt": MAX_YEAR})
+
+
+def repair_values(apps, schema_editor):
+    """Rows written before the rules lived on the model (an import took any year, coordinate or
+    negative staff figure) would stop the constraints below from being added: clear the values
+    that cannot be right rather than fail the migration. Text is left alone."""
+    Initiative = apps.get_model("catalogue", "Initiative")
+    PortCenter = apps.get_model("catalogue", "PortCenter")
+    for field in ("start_year", "end_year"):
+        Initiative.objects.filter(_out_of_range(field)).update(**{field: None})
+    Initiative.objects.filter(end_year__lt=F("start_year")).update(end_year=None)
+    Initiative.objects.annotate(n=Length("summary")).filter(n__gt=1200).update(
+        summary=Substr("summary", 1, 1200)
+    )
+    for field in ("opening_year", "charter_signed_year", "visitors_year_of_figure"):
+        PortCenter.objects.filter(_out_of_range(field)).update(**{field: None})
+    PortCenter.objects.filter(
+        Q(latitude__isnull=True, longitude__isnull=False)
+        | Q(latitude__isnull=False, longitude__isnull=True)
+        | Q(latitude__lt=-90)
+        | Q(latitude__gt=90)
+        | Q(longitude__lt=-180)
+        | Q(longitude__gt=180)
+    ).update(latitude=None, longitude=None)
+    PortCenter.objects.filter(staff_fte__lt=0).update(staff_fte=None)
 
 
 class Migration(migrations.Migration):
@@ -15,6 +48,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(repair_values, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='attachment',
             name='title',

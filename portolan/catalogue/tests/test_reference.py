@@ -133,3 +133,13 @@ def test_reference_records_have_history_with_their_reason_and_links_snapshot():
     assert version.linked == {"audiences": [], "operators": []}
     organisation = Organisation.objects.get(external_id="ref:organisation:genoa-port-center")
     assert organisation.history.get().history_change_reason == "reference"
+
+
+def test_loaded_reference_records_are_found_by_search(django_capture_on_commit_callbacks):
+    from portolan.search.selectors import SearchParams, search
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_reference()
+    results = search(SearchParams(q="Genoa", types=("port_center",)))
+    assert results.total >= 1
+    assert any("Genoa" in hit.title for hit in results.hits)
