@@ -396,52 +396,8 @@ def body_schema(
     return create_model(name, __base__=Schema, **definitions)
 
 
-_INITIATIVE_FIELDS = [
-    "title",
-    "summary",
-    "context",
-    "actions",
-    "results",
-    "resources",
-    "lessons",
-    "port_city",
-    "partners",
-    "themes",
-    "goals",
-    "audiences",
-    "start_year",
-    "end_year",
-    "status",
-    "budget_band",
-    "funding_sources",
-    "links",
-    "language",
-]
-_PORT_CENTER_FIELDS = [
-    "name",
-    "port_city",
-    "operators",
-    "operator_text",
-    "opening_year",
-    "charter_signed_year",
-    "status",
-    "governance_model",
-    "surface_m2",
-    "staff_fte",
-    "visitors_per_year",
-    "visitors_year_of_figure",
-    "audiences",
-    "offers",
-    "languages",
-    "description",
-    "address",
-    "latitude",
-    "longitude",
-    "website",
-    "contact_email",
-    "notes",
-    "sources",
-]
+_INITIATIVE_FIELDS = list(Initiative.editable_fields)
+_PORT_CENTER_FIELDS = list(PortCenter.editable_fields)
 _OWNER = (
     Slug | None,
     Field(None, description="Owner organisation slug; optional when you belong to one only."),

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +120,22 @@ class RecordFormMixin(ServiceFormMixin, forms.ModelForm):
             assert isinstance(city, forms.ModelChoiceField)
             city.queryset = PortCity.objects.only("id", "name", "country")
 
+    def model_values(self) -> dict[str, Any]:
+        """The cleaned values of the model's editable fields, lists for the links."""
+        cd = self.cleaned_data
+        data: dict[str, Any] = {}
+        for name in self._meta.fields or ():
+            value = cd.get(name)
+            is_many = isinstance(self.fields.get(name), forms.ModelMultipleChoiceField)
+            data[name] = list(value or []) if is_many else value
+        return data
+
+    @classmethod
+    def model_initial(cls, record: Any) -> dict[str, Any]:
+        """The record's values as the form shows them (ids for links)."""
+        fields = [name for name in cls._meta.fields or () if name in cls.base_fields]
+        return model_to_dict(record, fields=fields)
+
     def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
         """The fields in labelled groups, for a form that reads in sections."""
         return [
@@ -130,27 +147,7 @@ class RecordFormMixin(ServiceFormMixin, forms.ModelForm):
 class InitiativeForm(RecordFormMixin):
     class Meta:
         model = Initiative
-        fields = (
-            "title",
-            "summary",
-            "language",
-            "port_city",
-            "context",
-            "actions",
-            "results",
-            "resources",
-            "lessons",
-            "partners",
-            "themes",
-            "goals",
-            "audiences",
-            "start_year",
-            "end_year",
-            "status",
-            "budget_band",
-            "funding_sources",
-            "links",
-        )
+        fields = Initiative.editable_fields
         formfield_callback = _formfield
         field_classes = {
             "partners": KnownChoicesField,
@@ -227,30 +224,7 @@ class InitiativeForm(RecordFormMixin):
 
     def to_data(self) -> InitiativeData:
         cd = self.cleaned_data
-        data = {
-            key: cd.get(key)
-            for key in (
-                "title",
-                "summary",
-                "language",
-                "port_city",
-                "context",
-                "actions",
-                "results",
-                "resources",
-                "lessons",
-                "start_year",
-                "end_year",
-                "status",
-                "budget_band",
-                "funding_sources",
-                "links",
-            )
-        }
-        data["partners"] = list(cd.get("partners") or [])
-        data["themes"] = list(cd.get("themes") or [])
-        data["goals"] = list(cd.get("goals") or [])
-        data["audiences"] = list(cd.get("audiences") or [])
+        data = self.model_values()
         data["translations"] = [
             {
                 "language": code,
@@ -262,32 +236,9 @@ class InitiativeForm(RecordFormMixin):
         ]
         return cast(InitiativeData, data)
 
-    @staticmethod
-    def initial_from(record: Initiative) -> dict[str, Any]:
-        initial: dict[str, Any] = {
-            field: getattr(record, field)
-            for field in (
-                "title",
-                "summary",
-                "language",
-                "context",
-                "actions",
-                "results",
-                "resources",
-                "lessons",
-                "start_year",
-                "end_year",
-                "status",
-                "budget_band",
-                "funding_sources",
-                "links",
-            )
-        }
-        initial["port_city"] = record.port_city_id
-        initial["partners"] = [o.pk for o in record.partners.all()]
-        initial["themes"] = [t.pk for t in record.themes.all()]
-        initial["goals"] = [g.pk for g in record.goals.all()]
-        initial["audiences"] = [a.pk for a in record.audiences.all()]
+    @classmethod
+    def initial_from(cls, record: Initiative) -> dict[str, Any]:
+        initial = cls.model_initial(record)
         for item in record.translations.all():
             initial[f"title_{item.language}"] = item.title
             initial[f"summary_{item.language}"] = item.summary
@@ -304,30 +255,7 @@ class PortCenterForm(RecordFormMixin):
 
     class Meta:
         model = PortCenter
-        fields = (
-            "name",
-            "port_city",
-            "status",
-            "description",
-            "operators",
-            "operator_text",
-            "opening_year",
-            "charter_signed_year",
-            "governance_model",
-            "surface_m2",
-            "staff_fte",
-            "visitors_per_year",
-            "visitors_year_of_figure",
-            "audiences",
-            "languages",
-            "address",
-            "latitude",
-            "longitude",
-            "website",
-            "contact_email",
-            "notes",
-            "sources",
-        )
+        fields = PortCenter.editable_fields
         formfield_callback = _formfield
         field_classes = {"operators": KnownChoicesField, "audiences": KnownChoicesField}
         widgets = {
@@ -339,29 +267,6 @@ class PortCenterForm(RecordFormMixin):
         labels = {"status": pgettext_lazy("port center", "Status")}
         help_texts = {"sources": _("One web address per line.")}
         error_messages = {"port_city": {"invalid_choice": UNKNOWN_PORT_CITY_MESSAGE}}
-
-    _SCALARS = (
-        "name",
-        "port_city",
-        "status",
-        "description",
-        "operator_text",
-        "opening_year",
-        "charter_signed_year",
-        "governance_model",
-        "surface_m2",
-        "staff_fte",
-        "visitors_per_year",
-        "visitors_year_of_figure",
-        "languages",
-        "address",
-        "latitude",
-        "longitude",
-        "website",
-        "contact_email",
-        "notes",
-        "sources",
-    )
 
     FIELDSETS = (
         (
@@ -398,21 +303,13 @@ class PortCenterForm(RecordFormMixin):
     )
 
     def to_data(self) -> PortCenterData:
-        cd = self.cleaned_data
-        data: dict[str, Any] = {key: cd.get(key) for key in self._SCALARS}
-        data["operators"] = list(cd.get("operators") or [])
-        data["audiences"] = list(cd.get("audiences") or [])
-        data["offers"] = list(cd.get("offers") or [])
+        data = self.model_values()
+        data["offers"] = list(self.cleaned_data.get("offers") or [])
         return cast(PortCenterData, data)
 
     @classmethod
     def initial_from(cls, record: PortCenter) -> dict[str, Any]:
-        initial: dict[str, Any] = {
-            key: getattr(record, key) for key in cls._SCALARS if key != "port_city"
-        }
-        initial["port_city"] = record.port_city_id
-        initial["operators"] = [o.pk for o in record.operators.all()]
-        initial["audiences"] = [a.pk for a in record.audiences.all()]
+        initial = cls.model_initial(record)
         initial["offers"] = list(record.offers or [])
         return initial
 

@@ -125,6 +125,9 @@ class Publishable(models.Model):
     owner_field: ClassVar[str]
     edit_url_name: ClassVar[str]
     link_keys: ClassVar[dict[str, str]]
+    # What a member writes, in the order the editor and the API show it; the forms, the API
+    # bodies and the editor's initial values are made from this list.
+    editable_fields: ClassVar[tuple[str, ...]]
 
     class Meta:
         abstract = True
@@ -157,6 +160,31 @@ class PortCenter(Publishable):
     owner_field = "port_center"
     edit_url_name = "catalogue:port_center_edit"
     link_keys = {"operators": "slug", "audiences": "slug"}
+    editable_fields = (
+        "name",
+        "port_city",
+        "status",
+        "description",
+        "operators",
+        "operator_text",
+        "opening_year",
+        "charter_signed_year",
+        "governance_model",
+        "surface_m2",
+        "staff_fte",
+        "visitors_per_year",
+        "visitors_year_of_figure",
+        "audiences",
+        "offers",
+        "languages",
+        "address",
+        "latitude",
+        "longitude",
+        "website",
+        "contact_email",
+        "notes",
+        "sources",
+    )
 
     name = PlainCharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -313,6 +341,27 @@ class Initiative(Publishable):
     owner_field = "initiative"
     edit_url_name = "catalogue:initiative_edit"
     link_keys = {"partners": "slug", "themes": "slug", "goals": "number", "audiences": "slug"}
+    editable_fields = (
+        "title",
+        "summary",
+        "language",
+        "port_city",
+        "context",
+        "actions",
+        "results",
+        "resources",
+        "lessons",
+        "partners",
+        "themes",
+        "goals",
+        "audiences",
+        "start_year",
+        "end_year",
+        "status",
+        "budget_band",
+        "funding_sources",
+        "links",
+    )
 
     title = PlainCharField(_("title"), max_length=220)
     slug = models.SlugField(max_length=240, unique=True)

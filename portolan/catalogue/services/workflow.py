@@ -107,32 +107,42 @@ def record_approve(*, actor: User, record: Record) -> None:
     notify_moderation(current, ModerationAction.APPROVE, "")
 
 
-@transaction.atomic
-def record_request_changes(*, actor: User, record: Record, message: str) -> None:
+def _send_back(
+    *, actor: User, record: Record, message: str, action: str, status: PublicationStatus
+) -> None:
+    """A moderator's decision that needs a message: ask for changes, or reject."""
     _require_moderator(actor)
     text = _clean_message(message)
     current = _locked(record)
     if current.publication_status != PublicationStatus.SUBMITTED:
-        raise _wrong_state(current, "request_changes")
-    current.publication_status = PublicationStatus.CHANGES_REQUESTED
-    _save(current, actor, "request_changes")
-    _event(current, actor, ModerationAction.REQUEST_CHANGES, text)
+        raise _wrong_state(current, action)
+    current.publication_status = status
+    _save(current, actor, action)
+    _event(current, actor, action, text)
     _copy_state(current, record)
-    notify_moderation(current, ModerationAction.REQUEST_CHANGES, text)
+    notify_moderation(current, action, text)
+
+
+@transaction.atomic
+def record_request_changes(*, actor: User, record: Record, message: str) -> None:
+    _send_back(
+        actor=actor,
+        record=record,
+        message=message,
+        action=ModerationAction.REQUEST_CHANGES,
+        status=PublicationStatus.CHANGES_REQUESTED,
+    )
 
 
 @transaction.atomic
 def record_reject(*, actor: User, record: Record, message: str) -> None:
-    _require_moderator(actor)
-    text = _clean_message(message)
-    current = _locked(record)
-    if current.publication_status != PublicationStatus.SUBMITTED:
-        raise _wrong_state(current, "reject")
-    current.publication_status = PublicationStatus.REJECTED
-    _save(current, actor, "reject")
-    _event(current, actor, ModerationAction.REJECT, text)
-    _copy_state(current, record)
-    notify_moderation(current, ModerationAction.REJECT, text)
+    _send_back(
+        actor=actor,
+        record=record,
+        message=message,
+        action=ModerationAction.REJECT,
+        status=PublicationStatus.REJECTED,
+    )
 
 
 @transaction.atomic

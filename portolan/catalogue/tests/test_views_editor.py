@@ -628,3 +628,64 @@ def test_history_page_lists_relation_changes(client):
     text = page.content.decode()
     assert "themes" in text.lower()
     assert "education, heritage" in text
+
+
+def _post_back(form) -> dict:
+    """What a browser sends when the editor submits the edit page without changing anything."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        else:
+            data[name] = getattr(value, "pk", value)
+    return data
+
+
+def test_saving_an_unchanged_edit_page_keeps_every_value_and_link(member_client, member):
+    from portolan.core.models import Audience, Goal
+    from portolan.testing.factories import OrganisationFactory
+
+    partner = OrganisationFactory()
+    record = InitiativeFactory(
+        organisation=member.organisation,
+        publication_status=PublicationStatus.DRAFT,
+        start_year=2015,
+        end_year=2022,
+        links="https://example.org/a\nhttps://example.org/b",
+    )
+    record.partners.set([partner])
+    record.themes.set(Theme.objects.all()[:2])
+    record.goals.set(Goal.objects.all()[:1])
+    record.audiences.set(Audience.objects.all()[:1])
+    record.translations.create(language="fr", title="Journées", summary="Le port.")
+    before = services.linked_snapshot(record, None)
+    url = reverse("catalogue:initiative_edit", kwargs={"slug": record.slug})
+    form = member_client.get(url).context["form"]
+    response = member_client.post(url, _post_back(form))
+    assert response.status_code == 302, response.context["form"].errors
+    record.refresh_from_db()
+    assert (record.start_year, record.end_year) == (2015, 2022)
+    assert record.links == "https://example.org/a\nhttps://example.org/b"
+    assert services.linked_snapshot(record, None) == before
+    assert list(record.translations.values_list("language", "title")) == [("fr", "Journées")]
+
+
+def test_saving_an_unchanged_port_center_page_keeps_offers_and_figures(member_client, member):
+    record = PortCenterFactory(
+        organisation=member.organisation,
+        publication_status=PublicationStatus.DRAFT,
+        offers=["boat_tours", "events"],
+        staff_fte="3.5",
+        visitors_per_year=12000,
+    )
+    url = reverse("catalogue:port_center_edit", kwargs={"slug": record.slug})
+    form = member_client.get(url).context["form"]
+    response = member_client.post(url, _post_back(form))
+    assert response.status_code == 302, response.context["form"].errors
+    record.refresh_from_db()
+    assert record.offers == ["boat_tours", "events"]
+    assert str(record.staff_fte) == "3.5"
+    assert record.visitors_per_year == 12000
