@@ -28,7 +28,6 @@ from django.utils.translation import get_language, gettext
 from django_countries import countries
 
 from portolan.core import filterspec, registry
-from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
 from portolan.core.languages import language_label
 from portolan.core.models import Audience, Goal, Theme
 
@@ -211,20 +210,19 @@ def _select(
 # --- labels ---------------------------------------------------------------------------------------
 
 
-def unknown_vocabulary(params: SearchParams) -> dict[str, str]:
-    """{parameter: message} for theme, goal and audience values no vocabulary entry has, so a page
-    says which filter it did not understand instead of silently finding nothing."""
+def unknown_vocabulary(params: SearchParams) -> dict[str, list[str]]:
+    """{parameter: values} of the theme, goal and audience values no vocabulary entry has."""
     labels = _vocabulary_labels()
-    errors: dict[str, str] = {}
-    for param, facet, values in (
-        ("theme", "theme", params.themes),
-        ("goal", "goal", tuple(str(g) for g in params.goals)),
-        ("audience", "audience", params.audiences),
+    unknown: dict[str, list[str]] = {}
+    for param, values in (
+        ("theme", params.themes),
+        ("goal", tuple(str(g) for g in params.goals)),
+        ("audience", params.audiences),
     ):
-        unknown = [value for value in values if value not in labels[facet]]
-        if unknown:
-            errors[param] = str(UNKNOWN_VALUES_MESSAGE) % {"values": ", ".join(unknown)}
-    return errors
+        missing = [value for value in values if value not in labels[param]]
+        if missing:
+            unknown[param] = missing
+    return unknown
 
 
 def _vocabulary_labels() -> dict[str, dict[str, tuple[int, str]]]:

@@ -4,7 +4,15 @@ and the shapes of the answers, `engine` for how the index is read)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
+from django.utils.translation import pgettext
+
+from portolan.core.fields import UNKNOWN_VALUES_MESSAGE
+
 from .engine import MapPoint, run_map, run_refs, run_search, unknown_vocabulary
+from .presentation import FACET_TITLES
 from .query import (
     FacetValue,
     Hit,
@@ -28,7 +36,7 @@ __all__ = [
     "parse_params",
     "result_refs",
     "search",
-    "unknown_filters",
+    "without_unknown_filters",
 ]
 
 
@@ -49,6 +57,23 @@ def map_points(params: SearchParams, *, limit: int) -> list[MapPoint]:
     return run_map(params, limit=max(0, limit))
 
 
-def unknown_filters(params: SearchParams) -> dict[str, str]:
-    """{parameter: message} for vocabulary values (themes, goals, audiences) that exist nowhere."""
-    return unknown_vocabulary(params)
+_ATTRS = {"theme": "themes", "goal": "goals", "audience": "audiences"}
+
+
+def without_unknown_filters(params: SearchParams) -> tuple[SearchParams, dict[str, str]]:
+    """The search without vocabulary values (themes, goals, audiences) that exist nowhere, and a
+    message per parameter naming them: the page says what it did not understand and still shows
+    what the rest of the search finds."""
+    unknown = unknown_vocabulary(params)
+    if not unknown:
+        return params, {}
+    changes: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for param, values in unknown.items():
+        attr = _ATTRS[param]
+        changes[attr] = tuple(v for v in getattr(params, attr) if str(v) not in values)
+        title = pgettext("filter chip: facet name followed by a colon", "%(title)s:") % {
+            "title": FACET_TITLES[param]
+        }
+        errors[param] = f"{title} " + str(UNKNOWN_VALUES_MESSAGE) % {"values": ", ".join(values)}
+    return replace(params, **changes, page=1), errors

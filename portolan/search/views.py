@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from . import presentation
-from .selectors import map_points, params_to_query, parse_params, search, unknown_filters
+from .selectors import map_points, params_to_query, parse_params, search, without_unknown_filters
 
 PAGE_SIZE = 20
 MAP_LIMIT = 1000
@@ -20,8 +20,9 @@ MAP_LIMIT = 1000
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     params, errors = parse_params(request.GET)
+    params, unknown = without_unknown_filters(params)
+    errors = {**errors, **unknown}
     results = search(params, page_size=PAGE_SIZE)
-    errors = {**errors, **unknown_filters(params)}
     context: dict[str, Any] = {
         "params": params,
         "errors": errors,

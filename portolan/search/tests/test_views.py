@@ -197,6 +197,10 @@ def test_search_page_says_which_vocabulary_filter_it_did_not_understand(client):
     errors = response.context["errors"]
     assert "no-such-theme" in errors["theme"]
     assert "99" in errors["goal"]
+    assert errors["theme"].startswith("Theme:")
     assert "no-such-theme" in response.content.decode()
+    # What was understood still searches: the unknown values are left out, not matched.
+    assert response.context["results"].total == 1
+    assert response.context["params"].themes == ()
     known = client.get(reverse("search:search"), {"q": "harbour", "theme": theme_slugs()[0]})
     assert "theme" not in known.context["errors"]
