@@ -120,6 +120,9 @@ class SearchResults:
     page: int = 1
     page_size: int = 20
     suggestions: list[Suggestion] = field(default_factory=list)
+    # True when the facet counts were estimated from a sample of a large match set (the
+    # total is always exact).
+    facets_estimated: bool = False
 
     @property
     def num_pages(self) -> int:

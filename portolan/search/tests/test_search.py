@@ -1,4 +1,5 @@
-"""The search service against the real database backend (run on SQLite and PostgreSQL)."""
+"""The search service against the real database backend (run on SQLite and PostgreSQL), once
+with each engine: the database's full-text index and the embedded library's."""
 
 import pytest
 
@@ -12,7 +13,7 @@ from portolan.testing.factories import (
     PortCityFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_engine")]
 
 
 def _find(q="", **filters):
