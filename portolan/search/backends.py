@@ -38,6 +38,11 @@ class Backend:
         """ORDER BY for relevance; `needs_text_join` says whether it reads the FTS table."""
         raise NotImplementedError
 
+    def name_order(self) -> str:
+        """ORDER BY for names: the normalised names in code-point order on every database (and
+        in the library), so "port city" comes before "portal" everywhere."""
+        return "d.name_sort ASC, d.id ASC"
+
     needs_text_join: ClassVar[bool] = False
     # Whether the rank expression takes the text parameter again (after the WHERE ones).
     rank_takes_param: ClassVar[bool] = False
@@ -143,6 +148,10 @@ class PostgresBackend(Backend):
 
     def rank_order(self) -> str:
         return "ts_rank_cd(d.search_vector, CAST(%s AS tsquery)) DESC, d.id ASC"
+
+    def name_order(self) -> str:
+        # The database's collation would ignore spaces and punctuation at first.
+        return 'd.name_sort COLLATE "C" ASC, d.id ASC'  # noqa: Q000
 
     def allocate_ids(self, cursor: Any, count: int) -> list[int]:
         cursor.execute(

@@ -177,7 +177,7 @@ def _count_rows(params: SearchParams, sql: _Sql) -> list[tuple[str, Any, int]]:
 def _order(params: SearchParams, sql: _Sql) -> str:
     sort = params.sort if sql.has_text else params.effective_sort
     if sort == "name":
-        return "d.name_sort ASC, d.id ASC"
+        return backend().name_order()
     if sort == "newest" or not sql.has_text:
         return "d.published_at DESC NULLS LAST, d.id DESC"
     return backend().rank_order()

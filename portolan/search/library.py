@@ -70,6 +70,7 @@ SAMPLE_BUCKETS = 64
 WRITER_HEAP = 50_000_000
 NEWEST_SHIFT = 10**8  # newest key = (published seconds + 1) * NEWEST_SHIFT + document id
 MARKER = "portolan-index.json"
+_MASK64 = (1 << 64) - 1
 FORMAT = 1
 
 
@@ -105,9 +106,14 @@ def _identity() -> dict[str, Any]:
 
 
 def sample_bucket(doc_id: int) -> int:
-    # A fixed pseudo-random bucket per document (Knuth's multiplicative hash), so a sample is
-    # spread over old and new records alike and the same search always gets the same estimate.
-    return ((doc_id * 2654435761) & 0xFFFFFFFF) % SAMPLE_BUCKETS
+    """A fixed pseudo-random bucket per document (splitmix64's finaliser, top bits), so a sample
+    is spread over old and new records alike, never in step with how ids were handed out, and
+    the same search always gets the same estimate."""
+    x = (doc_id + 0x9E3779B97F4A7C15) & _MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    x ^= x >> 31
+    return x * SAMPLE_BUCKETS >> 64
 
 
 def span_key(year: int | None, year_end: int | None) -> int | None:

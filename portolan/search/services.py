@@ -69,7 +69,10 @@ def _row(record: SearchDocument, doc_id: int) -> list[Any]:
     translations = {
         lang: {"title": title, "summary": summary} for lang, title, summary in record.translations
     }
-    published_at = connection.ops.adapt_datetimefield_value(record.published_at)
+    # To the second: "newest first" then orders alike in the table and in the library, whose
+    # sort key holds seconds and the document id.
+    published = record.published_at.replace(microsecond=0) if record.published_at else None
+    published_at = connection.ops.adapt_datetimefield_value(published)
     return [
         doc_id,
         record.record_type,
