@@ -15,7 +15,8 @@ slugs and dates kept, one history entry per record saying it was restored).
 Queries per call, whatever the number of rows: one per relation to read the links of updated
 records whose links are not given, one insert of records and one of history rows (plus one
 update) per model, one delete and one insert per written relation. Inserts are split every
-2,000 rows, and on SQLite every 999 parameters (about 25 records): one more query each time."""
+2,000 rows, and on SQLite every 999 parameters (about 25 records): one more query each time.
+A restore adds one update of the kept dates (split like the inserts)."""
 
 from __future__ import annotations
 
