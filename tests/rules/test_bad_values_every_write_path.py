@@ -125,7 +125,7 @@ def _messages_from_restore(member, city, data) -> list[str]:
             obj["fields"].update({k: v for k, v in data.items() if k != "port_city"})
     _empty_database()
     with pytest.raises(backup.BackupError) as excinfo:
-        backup.restore(document)
+        backup.restore(data=document)
     return [str(excinfo.value)]
 
 
