@@ -22,6 +22,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from portolan.catalogue import services
+from portolan.core import registry
 from portolan.core.registry import RecordType
 
 from ..auth import token_auth
@@ -70,7 +71,7 @@ class RecordApi:
         return cls(record_type=record_type, **options)
 
     def may_edit(self, user: Any, record: Any) -> None:
-        if not self.record_type.permissions.can_edit(user, record):
+        if not registry.get(self.record_type.key).permissions.can_edit(user, record):
             raise PermissionDenied(_("You cannot change this record."))
 
 
