@@ -66,7 +66,7 @@ class Facet:
 FACETS: tuple[Facet, ...] = (
     Facet("type", "a record type key (initiative, port_center, ...)", "its type is one of them"),
     Facet("region", "a world region code (EU, AS, ...)", "its port city is in one of them"),
-    Facet("country", "an ISO 3166 country code", "its port city is in one of them"),
+    Facet("country", "an ISO 3166 country code, in capitals", "its port city is in one of them"),
     Facet("theme", "a theme slug", "it has one of these themes"),
     Facet("goal", f"an Agenda 2030 goal number, {GOAL_MIN}-{GOAL_MAX}", "it serves one of them"),
     Facet("audience", "an audience slug", "it addresses one of them"),
