@@ -748,6 +748,8 @@ def run_map(params: SearchParams, *, limit: int) -> list[MapPoint]:
             extra_where="d.latitude IS NOT NULL AND d.longitude IS NOT NULL",
         )
     urls = _Urls()
+    # One translation per type, not per point (a map holds up to 1,000).
+    labels = {key: str(label) for key, label in record_type_labels().items()}
     return [
         MapPoint(
             record_type=r[0],
@@ -756,7 +758,7 @@ def run_map(params: SearchParams, *, limit: int) -> list[MapPoint]:
             url=urls.url(r[0], r[2]),
             lat=float(r[4]),
             lon=float(r[5]),
-            type_label=_label(record_type_labels(), r[0]),
+            type_label=labels.get(r[0], r[0]),
         )
         for r in rows
     ]
