@@ -249,9 +249,11 @@ def forget_handles() -> None:
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    path.mkdir(parents=True, exist_ok=True)
-    with open(path / ".portolan-writer.lock", "w") as lock_file:
+def _locked(target: Path) -> Iterator[None]:
+    """The one writer lock of an index directory, kept beside it (not in it, as a rebuild
+    swaps the directory): changes and swaps of every process on the machine take turns."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(target.name + ".lock"), "w") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)
         try:
             yield
@@ -266,11 +268,11 @@ def apply(*, removed_refs: Iterable[str], rows: Sequence[Row]) -> None:
     refs = list(removed_refs)
     if not refs and not rows:
         return
-    try:
-        current = handle()
-    except IndexUnavailable:
-        return
-    with _locked(current.path):
+    with _locked(index_dir()):
+        try:
+            current = handle()  # under the lock: never a directory a rebuild just replaced
+        except IndexUnavailable:
+            return
         writer = current.index.writer(heap_size=WRITER_HEAP, num_threads=1)
         for ref in refs:
             writer.delete_documents_by_term("ref", ref)
@@ -303,7 +305,7 @@ class Rebuild:
         self.writer.commit()
         self.writer.wait_merging_threads()
         (self.building / MARKER).write_text(json.dumps(_identity()), encoding="utf-8")
-        with _locked(self.target.parent / (self.target.name + ".swap")):
+        with _locked(self.target):
             old = self.target.with_name(self.target.name + ".old")
             shutil.rmtree(old, ignore_errors=True)
             if self.target.exists():
