@@ -708,12 +708,10 @@ def run_refs(params: SearchParams, *, limit: int) -> list[tuple[str, int]]:
         return []
     sql = _text_query(params)
     if _use_library():
-        ids = library.page_ids(params, sort=_sort(params, sql), limit=limit, offset=0)
-        rows = []
-        for start in range(0, len(ids), 900):
-            rows += _rows_by_ids("d.record_type, d.record_id", ids[start : start + 900])
-    else:
-        rows = _select(params, sql, "d.record_type, d.record_id", limit=limit, offset=0)
+        return library.page_refs(
+            params, sort=_sort(params, sql), limit=limit, record_types=record_type_keys()
+        )
+    rows = _select(params, sql, "d.record_type, d.record_id", limit=limit, offset=0)
     return [(str(r[0]), int(r[1])) for r in rows]
 
 

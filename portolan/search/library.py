@@ -26,6 +26,7 @@ import math
 import os
 import shutil
 import threading
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,7 +72,7 @@ WRITER_HEAP = 50_000_000
 NEWEST_SHIFT = 10**8  # newest key = (published seconds + 1) * NEWEST_SHIFT + document id
 MARKER = "portolan-index.json"
 _MASK64 = (1 << 64) - 1
-FORMAT = 1
+FORMAT = 2  # bump when the schema changes: an older index is rebuilt, not misread
 
 
 class IndexUnavailable(Exception):
@@ -81,6 +82,10 @@ class IndexUnavailable(Exception):
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("doc", stored=True, indexed=True, fast=True)
+    # (record type, record id) as numbers: exports and feeds read thousands of refs in order
+    # without a query to the table.
+    builder.add_unsigned_field("type_code", fast=True)
+    builder.add_integer_field("record_id", fast=True)
     builder.add_text_field("ref", stored=False, tokenizer_name="raw")
     for name, _ in FIELD_BOOSTS:
         # The words arrive as text.py's forms joined by spaces: no analysis of Tantivy's own.
@@ -116,6 +121,10 @@ def sample_bucket(doc_id: int) -> int:
     return x * SAMPLE_BUCKETS >> 64
 
 
+def type_code(record_type: str) -> int:
+    return zlib.crc32(record_type.encode())
+
+
 def span_key(year: int | None, year_end: int | None) -> int | None:
     """The (start decade, end decade) pair as the SQL engine's DECADES expression makes it."""
     if year is None:
@@ -148,6 +157,8 @@ def _document(row: Row) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_integer("doc", row.doc_id)
     doc.add_text("ref", f"{record.record_type}:{record.record_id}")
+    doc.add_unsigned("type_code", type_code(record.record_type))
+    doc.add_integer("record_id", record.record_id)
     for (name, _), words in zip(FIELD_BOOSTS, row.words, strict=True):
         if words:
             doc.add_text(name, words)
@@ -486,17 +497,16 @@ def count(params: SearchParams) -> Counts:
     return Counts(total=total, counts=counts, spans=spans, estimated=estimated)
 
 
-def page_ids(
-    params: SearchParams, *, sort: str, limit: int, offset: int, with_point: bool = False
-) -> list[int]:
-    """Document ids of one page in result order."""
+def _page(
+    params: SearchParams, *, sort: str, limit: int, offset: int, with_point: bool
+) -> tuple[tantivy.Searcher, list[tantivy.DocAddress]]:
     current = handle()
     searcher = current.searcher()
     schema = current.schema
     extra = [Query.term_query(schema, "point", 1)] if with_point else []
     query = _query(schema, params, extra=extra)
     if limit <= 0:
-        return []
+        return searcher, []
     if sort == "name":
         result = searcher.search(
             query,
@@ -512,8 +522,33 @@ def page_ids(
         )
     else:
         result = searcher.search(query, limit=limit, offset=offset, count=False)
-    addresses = [address for _, address in result.hits]
+    return searcher, [address for _, address in result.hits]
+
+
+def page_ids(
+    params: SearchParams, *, sort: str, limit: int, offset: int, with_point: bool = False
+) -> list[int]:
+    """Document ids of one page in result order."""
+    searcher, addresses = _page(
+        params, sort=sort, limit=limit, offset=offset, with_point=with_point
+    )
     return [int(v) for v in searcher.fast_field_values("doc", addresses) if v is not None]
+
+
+def page_refs(
+    params: SearchParams, *, sort: str, limit: int, record_types: Sequence[str]
+) -> list[tuple[str, int]]:
+    """(record type, record id) of the first `limit` results in order, from the index alone."""
+    searcher, addresses = _page(params, sort=sort, limit=limit, offset=0, with_point=False)
+    names = {type_code(key): key for key in record_types}
+    codes = searcher.fast_field_values("type_code", addresses)
+    ids = searcher.fast_field_values("record_id", addresses)
+    refs = []
+    for code, record_id in zip(codes, ids, strict=True):
+        name = names.get(int(code)) if code is not None else None
+        if name is not None and record_id is not None:
+            refs.append((name, int(record_id)))
+    return refs
 
 
 def stats() -> dict[str, Any]:

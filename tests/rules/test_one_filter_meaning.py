@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.http import QueryDict
+from django.test import TestCase
 
 from portolan.catalogue.models import Initiative
 from portolan.core.models import Goal, Theme
@@ -30,7 +31,7 @@ INITIATIVE_ONLY = {"theme", "goal"}
 
 
 @pytest.fixture
-def catalogue():
+def catalogue(search_engine):
     first, second = Theme.objects.order_by("slug")[:2]
     goal3, goal5 = Goal.objects.get(number=3), Goal.objects.get(number=5)
     france = OrganisationFactory(port_city=PortCityFactory(country="FR", region="EU"))
@@ -50,7 +51,8 @@ def catalogue():
     records["2010-2012"].themes.set([second])
     records["no years"].themes.set([first])
     records["no years"].goals.set([goal3])
-    search_services.rebuild_index()
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the library swaps in on commit
+        search_services.rebuild_index()
     return records, {"first": first.slug, "second": second.slug}
 
 

@@ -1,6 +1,7 @@
 """The embedded library's index against the plain references: the database engine (exact SQL
 counts, every match) and the library's own exhaustive ranking (every match scored, no early
-stop). Run on SQLite and PostgreSQL, on a generated data set of 3,000 initiatives (with their organisations, cities and Port Centers)."""
+stop). Run on SQLite and PostgreSQL, on a generated data set of 3,000 initiatives (with their
+organisations, cities and Port Centers)."""
 
 from __future__ import annotations
 

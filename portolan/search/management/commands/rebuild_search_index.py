@@ -28,10 +28,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        if options.get("if_missing"):
-            if not services.library_enabled() or library.available():
-                self.stdout.write("Search index present: nothing to rebuild.")
-                return
+        if options.get("if_missing") and (not services.library_enabled() or library.available()):
+            self.stdout.write("Search index present: nothing to rebuild.")
+            return
         types = options.get("types") or None
         try:
             count = services.rebuild_index(record_types=types)
