@@ -48,6 +48,8 @@ class SearchDocument:
     published_at: datetime | None = None
     latitude: float | None = None
     longitude: float | None = None
+    # Generated demo data: listed after real records at equal relevance and on the landing.
+    is_demo: bool = False
 
 
 # documents(ids=None or a collection of pks, batch_size=...) -> the public records' documents.

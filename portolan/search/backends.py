@@ -91,7 +91,7 @@ class SqliteBackend(Backend):
         return f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
 
     def rank_order(self) -> str:
-        return f"bm25({FTS_TABLE}, 8.0, 3.0, 1.0) ASC, d.id ASC"
+        return f"bm25({FTS_TABLE}, 8.0, 3.0, 1.0) ASC, d.is_demo ASC, d.id ASC"
 
     def text_join(self) -> tuple[str, str]:
         # bm25() needs the FTS table in the FROM clause.
@@ -147,7 +147,7 @@ class PostgresBackend(Backend):
         return "d.search_vector @@ CAST(%s AS tsquery)"
 
     def rank_order(self) -> str:
-        return "ts_rank_cd(d.search_vector, CAST(%s AS tsquery)) DESC, d.id ASC"
+        return "ts_rank_cd(d.search_vector, CAST(%s AS tsquery)) DESC, d.is_demo ASC, d.id ASC"
 
     def name_order(self) -> str:
         # The database's collation would ignore spaces and punctuation at first.

@@ -179,7 +179,7 @@ def _order(params: SearchParams, sql: _Sql) -> str:
     if sort == "name":
         return backend().name_order()
     if sort == "newest" or not sql.has_text:
-        return "d.published_at DESC NULLS LAST, d.id DESC"
+        return "d.is_demo ASC, d.published_at DESC NULLS LAST, d.id DESC"
     return backend().rank_order()
 
 

@@ -70,9 +70,11 @@ SAMPLE_TARGET = 12_000
 SAMPLE_BUCKETS = 64
 WRITER_HEAP = 50_000_000
 NEWEST_SHIFT = 10**8  # newest key = (published seconds + 1) * NEWEST_SHIFT + document id
+REAL_FIRST = 1 << 62  # added to a real record's newest key: real records first, then demo
+REAL_WEIGHT = 1e-6
 MARKER = "portolan-index.json"
 _MASK64 = (1 << 64) - 1
-FORMAT = 2  # bump when the schema changes: an older index is rebuilt, not misread
+FORMAT = 3  # bump when the schema changes: an older index is rebuilt, not misread
 
 
 class IndexUnavailable(Exception):
@@ -96,6 +98,9 @@ def _schema() -> tantivy.Schema:
         builder.add_integer_field(name, indexed=True, fast=True)
     builder.add_text_field("name_key", stored=False, tokenizer_name="raw", fast=True)
     builder.add_unsigned_field("point", indexed=True)
+    # Real records outrank demo ones at equal relevance: BM25 x log2(2 + real), a factor
+    # of 1.0000007 (see REAL_WEIGHT).
+    builder.add_float_field("real", fast=True)
     builder.add_unsigned_field("sample", indexed=True, fast=True)
     return builder.build()
 
@@ -132,9 +137,11 @@ def span_key(year: int | None, year_end: int | None) -> int | None:
     return (year // 10) * 100000 + ((year_end // 10) * 10 if year_end is not None else 0)
 
 
-def newest_key(published_at: datetime | None, doc_id: int) -> int:
+def newest_key(published_at: datetime | None, doc_id: int, *, is_demo: bool = False) -> int:
+    """The table's "newest" order (real records first, then published second, then id, all
+    descending) as one integer."""
     seconds = int(published_at.timestamp()) + 1 if published_at is not None else 0
-    return seconds * NEWEST_SHIFT + doc_id
+    return (0 if is_demo else REAL_FIRST) + seconds * NEWEST_SHIFT + doc_id
 
 
 def name_key(name_sort: str, doc_id: int) -> str:
@@ -173,7 +180,9 @@ def _document(row: Row) -> tantivy.Document:
         doc.add_integer("year", record.year)
         doc.add_integer("year_end", record.year_end if record.year_end is not None else OPEN_END)
         doc.add_integer("span", span_key(record.year, record.year_end) or 0)
-    doc.add_integer("newest", newest_key(record.published_at, row.doc_id))
+    published = record.published_at.replace(microsecond=0) if record.published_at else None
+    doc.add_integer("newest", newest_key(published, row.doc_id, is_demo=record.is_demo))
+    doc.add_float("real", 0.0 if record.is_demo else REAL_WEIGHT)
     doc.add_text("name_key", name_key(row.name_sort, row.doc_id))
     if record.latitude is not None and record.longitude is not None:
         doc.add_unsigned("point", 1)
@@ -521,7 +530,9 @@ def _page(
             query, limit=limit, offset=offset, count=False, order_by_field="newest"
         )
     else:
-        result = searcher.search(query, limit=limit, offset=offset, count=False)
+        result = searcher.search(
+            query, limit=limit, offset=offset, count=False, weight_by_field="real"
+        )
     return searcher, [address for _, address in result.hits]
 
 

@@ -49,6 +49,7 @@ _DOC_COLUMNS = (
     "published_at",
     "latitude",
     "longitude",
+    "is_demo",
     "name_sort",
 )
 
@@ -97,6 +98,7 @@ def _row(record: SearchDocument, doc_id: int) -> list[Any]:
         published_at,
         record.latitude,
         record.longitude,
+        bool(record.is_demo),
         text.normalise(record.title)[:120],
     ]
 
