@@ -4,8 +4,10 @@ each value, active-filter chips, sort links, export and feed links. No database 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
@@ -13,7 +15,13 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .constants import SORT_LABELS, SORTS
-from .query import SearchParams, SearchResults, params_to_query
+from .query import (
+    QUERY_FIELDS,
+    SearchParams,
+    SearchResults,
+    params_to_pairs,
+    params_to_query,
+)
 
 FACET_TITLES = {
     "type": _("Record type"),
@@ -114,18 +122,42 @@ def hits_html(results: SearchResults) -> SafeString:
     return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped
 
 
+def _link_maker(params: SearchParams, name: str) -> Callable[[str], str]:
+    """value -> the querystring that toggles it: `params_to_query(_toggled(...))`, with the
+    pairs of the other filters encoded once per facet instead of once per value (a page has
+    ~90 facet links; tested equal in test_presentation)."""
+    if name not in FACET_ATTRS or name == "decade":
+        return lambda value: params_to_query(_toggled(params, name, value))
+    attr = FACET_ATTRS[name]
+    current: tuple[Any, ...] = getattr(params, attr)
+    base = replace(params, **cast(dict[str, Any], {attr: ()}), page=1)
+    pairs = params_to_pairs(base)
+    before = {"q"} | {key for key, _ in QUERY_FIELDS[: [k for k, _ in QUERY_FIELDS].index(name)]}
+    cut = sum(1 for key, _ in pairs if key in before)
+    prefix, suffix = urlencode(pairs[:cut]), urlencode(pairs[cut:])
+
+    def make(value: str) -> str:
+        item: Any = int(value) if name == "goal" else value
+        chosen = tuple(v for v in current if v != item) if item in current else (*current, item)
+        own = urlencode([(name, str(v)) for v in sorted(chosen, key=str)])
+        return "&".join(part for part in (prefix, own, suffix) if part)
+
+    return make
+
+
 def facet_groups(params: SearchParams, results: SearchResults) -> list[dict[str, Any]]:
     groups = []
     for name, values in results.facets.items():
         if not values:
             continue
+        link = _link_maker(params, name)
         items = [
             {
                 "value": v.value,
                 "label": v.label,
                 "count": v.count,
                 "selected": v.selected,
-                "query": params_to_query(_toggled(params, name, v.value)),
+                "query": link(v.value),
             }
             for v in values
         ]
@@ -201,6 +233,4 @@ def page_context(params: SearchParams, results: SearchResults, *, language: str)
 
 
 def _pairs_without(params: SearchParams, skip: set[str]) -> list[tuple[str, str]]:
-    from .query import params_to_pairs
-
     return [(k, v) for k, v in params_to_pairs(params) if k not in skip]
