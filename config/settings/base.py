@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "portolan.api.cors.ReadOnlyCorsMiddleware",
     "portolan.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole-page cache of anonymous GET pages (portolan/core/pagecache.py): outside the session,
+    # CSRF and messages middleware, so that it sees every cookie they set.
+    "portolan.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +132,13 @@ else:
             "LOCATION": "portolan",
         }
     }
+
+# Whole-page cache of anonymous pages (portolan/core/pagecache.py): on/off, how long the server
+# keeps a page (a write moves the content generation on at once; this bounds memory, and the lag
+# of other processes when the cache is not shared), and the max-age browsers and proxies get.
+PORTOLAN_PAGE_CACHE = env_bool("PORTOLAN_PAGE_CACHE", True)
+PORTOLAN_PAGE_CACHE_SECONDS = int(os.environ.get("PORTOLAN_PAGE_CACHE_SECONDS", "300"))
+PORTOLAN_PAGE_MAX_AGE = int(os.environ.get("PORTOLAN_PAGE_MAX_AGE", "30"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

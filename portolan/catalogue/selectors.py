@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from portolan.accounts.models import Organisation
 from portolan.core.models import Goal
+from portolan.core.pagecache import generation_key
 from portolan.places.models import PortCity
 
 from .models import Attachment, Initiative, PortCenter
@@ -170,10 +171,10 @@ class InitiativeRelated:
 
 
 def initiative_related(initiative: Initiative) -> InitiativeRelated:
-    """Cached briefly per record version: these lists are a convenience, and three fewer
-    queries per view matter on the busiest page."""
+    """Cached briefly per record version and content generation (another record's publish or
+    unpublish shows at once): three fewer queries per view matter on the busiest page."""
     stamp = f"{initiative.updated_at.timestamp():.6f}" if initiative.updated_at else "0"
-    key = f"catalogue:initiative-related:v1:{initiative.pk}:{stamp}"
+    key = generation_key(f"catalogue:initiative-related:v1:{initiative.pk}:{stamp}")
     related = cache.get(key)
     if related is None:
         related = _initiative_related(initiative)
@@ -234,16 +235,16 @@ def latest_port_centers(limit: int = 6) -> list[PortCenter]:
 
 
 def home_records() -> dict[str, Any]:
-    """The home page's lists, cached as briefly as its counts (a new record shows within a
-    minute)."""
-    records = cache.get(HOME_RECORDS_CACHE_KEY)
+    """The home page's lists, cached per content generation (a publish shows at once)."""
+    key = generation_key(HOME_RECORDS_CACHE_KEY)
+    records = cache.get(key)
     if records is None:
         records = {
             "latest_initiatives": latest_initiatives(6),
             "latest_port_centers": latest_port_centers(6),
             "map_points": port_center_map_points(),
         }
-        cache.set(HOME_RECORDS_CACHE_KEY, records, HOME_STATS_SECONDS)
+        cache.set(key, records, HOME_STATS_SECONDS)
     return records
 
 
@@ -326,7 +327,8 @@ class CityRow:
 def city_record_counts() -> dict[int, tuple[int, int]]:
     """Published Port Centers and initiatives per port city id, cached briefly: counting per
     listed city would scan every city's records on each page view."""
-    counts = cache.get(CITY_COUNTS_CACHE_KEY)
+    key = generation_key(CITY_COUNTS_CACHE_KEY)
+    counts = cache.get(key)
     if counts is None:
         port_centers = dict(
             PortCenter.objects.published()
@@ -346,7 +348,7 @@ def city_record_counts() -> dict[int, tuple[int, int]]:
             city_id: (port_centers.get(city_id, 0), initiatives.get(city_id, 0))
             for city_id in set(port_centers) | set(initiatives)
         }
-        cache.set(CITY_COUNTS_CACHE_KEY, counts, CITY_COUNTS_SECONDS)
+        cache.set(key, counts, CITY_COUNTS_SECONDS)
     return counts
 
 
@@ -360,7 +362,8 @@ def city_rows(cities: Iterable[PortCity]) -> list[CityRow]:
 
 def network_stats() -> dict[str, int]:
     """Headline counts, cached briefly: they change rarely and the home page is busy."""
-    stats = cache.get(HOME_STATS_CACHE_KEY)
+    key = generation_key(HOME_STATS_CACHE_KEY)
+    stats = cache.get(key)
     if stats is None:
         stats = {
             "port_centers": PortCenter.objects.published().count(),
@@ -369,7 +372,7 @@ def network_stats() -> dict[str, int]:
             "port_cities": PortCity.objects.count(),
             "countries": PortCity.objects.order_by().values("country").distinct().count(),
         }
-        cache.set(HOME_STATS_CACHE_KEY, stats, HOME_STATS_SECONDS)
+        cache.set(key, stats, HOME_STATS_SECONDS)
     return stats
 
 

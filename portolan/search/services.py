@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from portolan.core import registry
+from portolan.core import pagecache, registry
 from portolan.core.registry import SearchDocument
 
 from . import text
@@ -135,6 +135,9 @@ def _changed() -> None:
 
     bump_generation()
     transaction.on_commit(bump_generation)
+    # Whole pages show the same records: the index changes after every public write, delete,
+    # import or restore, so cached pages follow it (portolan/core/pagecache.py).
+    pagecache.bump_on_commit()
 
 
 def _store_terms(cursor: Any, terms: set[str]) -> None:
