@@ -125,12 +125,20 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    CACHES["pages"] = CACHES["default"]
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "portolan",
-        }
+        },
+        # Whole pages (portolan/core/pagecache.py) apart, so that they never push the default
+        # cache's values out (local memory keeps 300 entries by default).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "portolan-pages",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
     }
 
 # Whole-page cache of anonymous pages (portolan/core/pagecache.py): on/off, how long the server

@@ -37,7 +37,7 @@ from typing import Any, TypeVar, overload
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache, caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -166,6 +166,13 @@ def public_page(view: Any = None, *, vary_on: Callable[[], object] | None = None
     return mark(view) if view is not None else mark
 
 
+def page_store() -> BaseCache:
+    """Where pages go: the `pages` cache when configured (so that pages never push the other
+    cached values out of a local-memory cache), else the default one. The generation always
+    lives in the default cache, next to the fragments keyed by it."""
+    return caches["pages"] if "pages" in settings.CACHES else cache
+
+
 def enabled() -> bool:
     return bool(getattr(settings, "PORTOLAN_PAGE_CACHE", True))
 
@@ -260,7 +267,7 @@ class PageCacheMiddleware:
             return None
         key = page_key(request)
         stamp = (content_generation(), policy.vary_on() if policy.vary_on else None)
-        entry = cache.get(key)
+        entry = page_store().get(key)
         if entry is not None and entry[0] == stamp:
             return self._replay(request, entry)
         if request.method == "GET":
@@ -273,7 +280,7 @@ class PageCacheMiddleware:
         response["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers = [(name, value) for name, value in response.items() if name != STATUS_HEADER]
         entry = (pending.stamp, response.status_code, headers, body)
-        cache.set(pending.key, entry, settings.PORTOLAN_PAGE_CACHE_SECONDS)
+        page_store().set(pending.key, entry, settings.PORTOLAN_PAGE_CACHE_SECONDS)
 
     @staticmethod
     def _replay(request: HttpRequest, entry: Any) -> HttpResponseBase:
