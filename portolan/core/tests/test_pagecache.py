@@ -421,3 +421,18 @@ def test_a_publish_through_one_worker_shows_at_once_on_another_sharing_the_cache
         assert response["X-Page-Cache"] == "miss", url
         assert "Night shift stories" in response.content.decode(), url
         assert first.get(url)["X-Page-Cache"] == "hit"  # and the new page is shared too
+
+
+def test_a_vocabulary_rename_shows_at_once_on_cached_record_pages(client, commit, school):
+    theme = Theme.objects.first()
+    commit(school.themes.add, theme)
+    url = "/en/catalogue/initiatives/harbour-school-programme/"
+    first, second = cached(client, url)
+    assert theme.name in second.content.decode()
+
+    def rename():
+        theme.name_en = "Harbour ecology renamed"
+        theme.save()
+
+    commit(rename)
+    assert "Harbour ecology renamed" in client.get(url).content.decode()
