@@ -127,7 +127,6 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-    CACHES["pages"] = CACHES["default"]
 else:
     CACHES = {
         "default": {

@@ -147,20 +147,30 @@ def connect() -> None:
 
 @dataclass(frozen=True)
 class Policy:
-    # Anything else the page depends on, read before rendering: the search index generation.
+    # Anything else the page depends on, read before rendering: keys of the default cache
+    # whose values stamp the page (read in the same round trip as the page), or a callable.
+    vary_on_keys: tuple[str, ...] = ()
     vary_on: Callable[[], object] | None = None
 
 
 @overload
 def public_page(view: _View) -> _View: ...
 @overload
-def public_page(*, vary_on: Callable[[], object] | None = None) -> Callable[[_View], _View]: ...
-def public_page(view: Any = None, *, vary_on: Callable[[], object] | None = None) -> Any:
+def public_page(
+    *, vary_on_keys: tuple[str, ...] = (), vary_on: Callable[[], object] | None = None
+) -> Callable[[_View], _View]: ...
+def public_page(
+    view: Any = None,
+    *,
+    vary_on_keys: tuple[str, ...] = (),
+    vary_on: Callable[[], object] | None = None,
+) -> Any:
     """Mark a view whose anonymous GET answer is the same for every visitor (given the URL and
-    language), so that PageCacheMiddleware may share it."""
+    language), so that PageCacheMiddleware may share it. `vary_on_keys`: cache keys (such as
+    the search index generation) whose change must make the page stale."""
 
     def mark(func: _View) -> _View:
-        func.page_cache = Policy(vary_on=vary_on)  # type: ignore[attr-defined]
+        func.page_cache = Policy(vary_on_keys=vary_on_keys, vary_on=vary_on)  # type: ignore[attr-defined]
         return func
 
     return mark(view) if view is not None else mark
@@ -168,7 +178,8 @@ def public_page(view: Any = None, *, vary_on: Callable[[], object] | None = None
 
 def page_store() -> BaseCache:
     """Where pages go: the `pages` cache when configured (so that pages never push the other
-    cached values out of a local-memory cache), else the default one. The generation always
+    cached values out of a local-memory cache), else the default one (with Redis: then a page
+    and its stamp come in one round trip). The generation always
     lives in the default cache, next to the fragments keyed by it."""
     return caches["pages"] if "pages" in settings.CACHES else cache
 
@@ -266,13 +277,34 @@ class PageCacheMiddleware:
         if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_CHARS:
             return None
         key = page_key(request)
-        stamp = (content_generation(), policy.vary_on() if policy.vary_on else None)
-        entry = page_store().get(key)
+        entry, stamp = self._lookup(key, policy)
         if entry is not None and entry[0] == stamp:
             return self._replay(request, entry)
         if request.method == "GET":
             request._page_cache_status = _Pending(key, stamp)  # type: ignore[attr-defined]
         return None
+
+    @staticmethod
+    def _lookup(key: str, policy: Policy) -> tuple[Any, tuple[object, ...]]:
+        """The entry and the current stamp, in one round trip when pages share the default
+        cache (each Redis call costs a client of its own in Django's backend)."""
+        store = page_store()
+        wanted = [GENERATION_KEY, *policy.vary_on_keys]
+        if store is cache:
+            found = cache.get_many([*wanted, key])
+            entry = found.get(key)
+        else:
+            found = cache.get_many(wanted)
+            entry = store.get(key)
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = content_generation()
+        stamp = (
+            int(generation),
+            *(found.get(name) for name in policy.vary_on_keys),
+            policy.vary_on() if policy.vary_on else None,
+        )
+        return entry, stamp
 
     @staticmethod
     def _store(pending: _Pending, response: HttpResponse) -> None:
