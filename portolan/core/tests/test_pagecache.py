@@ -58,14 +58,14 @@ def organisation(city):
 
 
 @pytest.fixture
-def school(organisation):
+def school(organisation, commit):
     record = InitiativeFactory(
         title="Harbour school programme",
         slug="harbour-school-programme",
         summary="Pupils visit the harbour terminals.",
         organisation=organisation,
     )
-    rebuild_index()
+    commit(rebuild_index)  # the library engine swaps its index in after commit
     return record
 
 
@@ -217,7 +217,9 @@ def test_the_anonymous_visitor_never_receives_a_signed_in_page(client, school):
 # --- writes show at once ------------------------------------------------------------------------
 
 
-def test_a_publish_appears_at_once_on_every_cached_page(client, commit, organisation, school):
+def test_a_publish_appears_at_once_on_every_cached_page(
+    search_engine, client, commit, organisation, school
+):
     staff = StaffFactory()
     draft = InitiativeFactory(
         title="Dockers' oral history",
@@ -243,7 +245,7 @@ def test_a_publish_appears_at_once_on_every_cached_page(client, commit, organisa
 
 
 def test_an_unpublish_removes_the_record_from_cached_pages_and_from_search_at_once(
-    client, commit, school
+    search_engine, client, commit, school
 ):
     pages = [
         "/en/catalogue/initiatives/harbour-school-programme/",
@@ -269,7 +271,9 @@ def test_an_unpublish_removes_the_record_from_cached_pages_and_from_search_at_on
         assert "Harbour school programme" not in response.content.decode(), url
 
 
-def test_a_draft_or_rejected_record_never_appears_on_a_cached_page(client, commit, organisation):
+def test_a_draft_or_rejected_record_never_appears_on_a_cached_page(
+    search_engine, client, commit, organisation
+):
     def write():
         InitiativeFactory(
             title="Secret draft plan",
@@ -285,7 +289,7 @@ def test_a_draft_or_rejected_record_never_appears_on_a_cached_page(client, commi
         )
 
     commit(write)
-    rebuild_index()
+    commit(rebuild_index)
     for url in [
         "/en/",
         "/en/catalogue/",
