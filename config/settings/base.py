@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,9 @@ MIDDLEWARE = [
     "portolan.api.cors.ReadOnlyCorsMiddleware",
     "portolan.core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole-page cache of anonymous GET pages (portolan/core/pagecache.py): outside the session,
+    # CSRF and messages middleware, so that it sees every cookie they set.
+    "portolan.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +130,7 @@ if SEARCH_ENGINE not in ("tantivy", "database"):
 SEARCH_INDEX_DIR = Path(os.environ.get("PORTOLAN_SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -135,8 +140,22 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "portolan",
-        }
+        },
+        # Whole pages (portolan/core/pagecache.py) apart, so that they never push the default
+        # cache's values out (local memory keeps 300 entries by default).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "portolan-pages",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
     }
+
+# Whole-page cache of anonymous pages (portolan/core/pagecache.py): on/off, how long the server
+# keeps a page (a write moves the content generation on at once; this bounds memory, and the lag
+# of other processes when the cache is not shared), and the max-age browsers and proxies get.
+PORTOLAN_PAGE_CACHE = env_bool("PORTOLAN_PAGE_CACHE", True)
+PORTOLAN_PAGE_CACHE_SECONDS = int(os.environ.get("PORTOLAN_PAGE_CACHE_SECONDS", "300"))
+PORTOLAN_PAGE_MAX_AGE = int(os.environ.get("PORTOLAN_PAGE_MAX_AGE", "30"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -9,6 +9,9 @@ SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off, so that the suite's query counts measure uncached pages and its tests may write without
+# committing; portolan/core/tests/test_pagecache.py turns it on.
+PORTOLAN_PAGE_CACHE = False
 AXES_FAILURE_LIMIT = 3
 API_RATE_LIMITS = {"anon": "10000/m", "token": "10000/m"}
 STORAGES = {

@@ -5,17 +5,20 @@ page costs the same number of queries whether a record has two related records o
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from portolan.accounts.models import Organisation
-from portolan.core.models import Goal
+from portolan.core.models import Audience, Goal, Theme
+from portolan.core.pagecache import content_generation, generation_key
 from portolan.places.models import PortCity
 
 from .models import Attachment, Initiative, PortCenter
@@ -146,20 +149,79 @@ def _initiative_cards() -> QuerySet[Initiative]:
 
 
 def initiative_for_detail(slug: str) -> Initiative | None:
-    """Any status: the view decides visibility with `permissions.can_view`."""
-    return (
+    """Any status: the view decides visibility with `permissions.can_view`. Its themes, goals
+    and audiences come from one query of links and the vocabulary held in memory
+    (`initiative.themes.all()` etc. read them without a query)."""
+    initiative = (
         Initiative.objects.select_related("port_city", "organisation", "organisation__port_city")
         .prefetch_related(
             Prefetch("partners", queryset=Organisation.objects.select_related("port_city")),
-            "themes",
-            "goals",
-            "audiences",
             "translations",
             Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "id")),
         )
         .filter(slug=slug)
         .first()
     )
+    if initiative is not None:
+        _attach_vocabulary(initiative)
+    return initiative
+
+
+_VOCABULARY_LINKS = (("themes", Theme), ("goals", Goal), ("audiences", Audience))
+VOCABULARY_SECONDS = 300
+_vocabulary_memo: dict[str, Any] = {}
+
+
+def _vocabulary(*, wanted: Iterable[tuple[str, int]] = ()) -> dict[str, Any]:
+    """Every theme, goal and audience by id, with its place in the model's order: a few dozen
+    rows, read once per process and content generation (a vocabulary change moves it on), at
+    most VOCABULARY_SECONDS old (a cache not shared with the process that wrote), and again when
+    a link names a term it does not know."""
+    generation = content_generation()
+    terms = _vocabulary_memo.get("terms")
+    if (
+        terms is None
+        or _vocabulary_memo.get("generation") != generation
+        or time.monotonic() - _vocabulary_memo["loaded_at"] > VOCABULARY_SECONDS
+        or any(term_id not in terms[name][0] for name, term_id in wanted)
+    ):
+        terms = {}
+        for name, model in _VOCABULARY_LINKS:
+            rows = list(model.objects.all())
+            terms[name] = ({t.pk: t for t in rows}, {t.pk: n for n, t in enumerate(rows)})
+        _vocabulary_memo.update(generation=generation, terms=terms, loaded_at=time.monotonic())
+    return terms
+
+
+def _attach_vocabulary(initiative: Initiative) -> None:
+    """Fill the prefetch cache of the three vocabulary relations, as prefetch_related would,
+    from one UNION query of the link tables instead of three prefetch queries."""
+    parts, params = [], []
+    for name, _model in _VOCABULARY_LINKS:
+        field = Initiative._meta.get_field(name)
+        through = field.remote_field.through._meta  # type: ignore[union-attr]
+        quote = connection.ops.quote_name
+        column = quote(field.m2m_reverse_name())  # type: ignore[union-attr]
+        source = quote(field.m2m_column_name())  # type: ignore[union-attr]
+        table = quote(through.db_table)
+        # Names from the models' metadata and the constant above, never from a request.
+        parts.append(f"SELECT '{name}', {column} FROM {table} WHERE {source} = %s")  # noqa: S608
+        params.append(initiative.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = [(str(name), int(term_id)) for name, term_id in cursor.fetchall()]
+    linked: dict[str, list[int]] = {name: [] for name, _model in _VOCABULARY_LINKS}
+    for name, term_id in rows:
+        linked[name].append(term_id)
+    vocabulary = _vocabulary(wanted=rows)
+    cache_of = initiative.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, _model in _VOCABULARY_LINKS:
+        by_id, position = vocabulary[name]
+        ids = sorted((i for i in linked[name] if i in by_id), key=position.__getitem__)
+        queryset = getattr(initiative, name).get_queryset()
+        queryset._result_cache = [by_id[i] for i in ids]
+        queryset._prefetch_done = True
+        cache_of[name] = queryset
 
 
 @dataclass
@@ -170,10 +232,10 @@ class InitiativeRelated:
 
 
 def initiative_related(initiative: Initiative) -> InitiativeRelated:
-    """Cached briefly per record version: these lists are a convenience, and three fewer
-    queries per view matter on the busiest page."""
+    """Cached briefly per record version and content generation (another record's publish or
+    unpublish shows at once): three fewer queries per view matter on the busiest page."""
     stamp = f"{initiative.updated_at.timestamp():.6f}" if initiative.updated_at else "0"
-    key = f"catalogue:initiative-related:v1:{initiative.pk}:{stamp}"
+    key = generation_key(f"catalogue:initiative-related:v1:{initiative.pk}:{stamp}")
     related = cache.get(key)
     if related is None:
         related = _initiative_related(initiative)
@@ -234,16 +296,16 @@ def latest_port_centers(limit: int = 6) -> list[PortCenter]:
 
 
 def home_records() -> dict[str, Any]:
-    """The home page's lists, cached as briefly as its counts (a new record shows within a
-    minute)."""
-    records = cache.get(HOME_RECORDS_CACHE_KEY)
+    """The home page's lists, cached per content generation (a publish shows at once)."""
+    key = generation_key(HOME_RECORDS_CACHE_KEY)
+    records = cache.get(key)
     if records is None:
         records = {
             "latest_initiatives": latest_initiatives(6),
             "latest_port_centers": latest_port_centers(6),
             "map_points": port_center_map_points(),
         }
-        cache.set(HOME_RECORDS_CACHE_KEY, records, HOME_STATS_SECONDS)
+        cache.set(key, records, HOME_STATS_SECONDS)
     return records
 
 
@@ -326,7 +388,8 @@ class CityRow:
 def city_record_counts() -> dict[int, tuple[int, int]]:
     """Published Port Centers and initiatives per port city id, cached briefly: counting per
     listed city would scan every city's records on each page view."""
-    counts = cache.get(CITY_COUNTS_CACHE_KEY)
+    key = generation_key(CITY_COUNTS_CACHE_KEY)
+    counts = cache.get(key)
     if counts is None:
         port_centers = dict(
             PortCenter.objects.published()
@@ -346,7 +409,7 @@ def city_record_counts() -> dict[int, tuple[int, int]]:
             city_id: (port_centers.get(city_id, 0), initiatives.get(city_id, 0))
             for city_id in set(port_centers) | set(initiatives)
         }
-        cache.set(CITY_COUNTS_CACHE_KEY, counts, CITY_COUNTS_SECONDS)
+        cache.set(key, counts, CITY_COUNTS_SECONDS)
     return counts
 
 
@@ -360,7 +423,8 @@ def city_rows(cities: Iterable[PortCity]) -> list[CityRow]:
 
 def network_stats() -> dict[str, int]:
     """Headline counts, cached briefly: they change rarely and the home page is busy."""
-    stats = cache.get(HOME_STATS_CACHE_KEY)
+    key = generation_key(HOME_STATS_CACHE_KEY)
+    stats = cache.get(key)
     if stats is None:
         stats = {
             "port_centers": PortCenter.objects.published().count(),
@@ -369,7 +433,7 @@ def network_stats() -> dict[str, int]:
             "port_cities": PortCity.objects.count(),
             "countries": PortCity.objects.order_by().values("country").distinct().count(),
         }
-        cache.set(HOME_STATS_CACHE_KEY, stats, HOME_STATS_SECONDS)
+        cache.set(key, stats, HOME_STATS_SECONDS)
     return stats
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from portolan.core.pagecache import public_page
 from portolan.places import selectors
 from portolan.places.models import Region
 
@@ -35,6 +36,7 @@ class PortCityFilterForm(forms.Form):
         country_field.choices = [("", _("Any country")), *names]
 
 
+@public_page
 def port_city_list(request: HttpRequest) -> HttpResponse:
     form = PortCityFilterForm(
         request.GET or None, country_codes=selectors.countries_with_port_cities()
@@ -57,6 +59,7 @@ def port_city_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def port_city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     city = selectors.port_city_by_slug(slug)
     if city is None:

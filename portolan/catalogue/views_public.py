@@ -10,11 +10,14 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from portolan.core.pagecache import public_page
+
 from . import selectors
 from .models import PortCenterStatus
 from .permissions import can_edit, can_view
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     """The home page lives here because everything it shows is the catalogue's."""
     return render(request, "catalogue/home.html", selectors.home_context())
@@ -40,6 +43,7 @@ def _by_name(item: tuple[str, str]) -> str:
     return item[1]
 
 
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     form = PortCenterFilterForm(
         request.GET or None, country_codes=selectors.port_center_filter_countries()
@@ -61,6 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def port_center_detail(request: HttpRequest, slug: str) -> HttpResponse:
     port_center = selectors.port_center_for_detail(slug)
     if port_center is None or not can_view(request.user, port_center):
@@ -79,6 +84,7 @@ def port_center_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = selectors.initiative_for_detail(slug)
     if initiative is None or not can_view(request.user, initiative):
@@ -95,6 +101,7 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_for_detail(slug)
     if organisation is None:

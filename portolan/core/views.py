@@ -9,10 +9,12 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from . import selectors
+from .pagecache import public_page
 
 logger = logging.getLogger(__name__)
 
 
+@public_page
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html", selectors.about_context())
 

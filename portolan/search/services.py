@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from portolan.core import registry
+from portolan.core import pagecache, registry
 from portolan.core.registry import SearchDocument
 
 from . import library, text
@@ -175,6 +175,9 @@ def _changed() -> None:
 
     bump_generation()
     transaction.on_commit(bump_generation)
+    # Whole pages show the same records: the index changes after every public write, delete,
+    # import or restore, so cached pages follow it (portolan/core/pagecache.py).
+    pagecache.bump_on_commit()
 
 
 def _store_terms(cursor: Any, terms: set[str]) -> None:

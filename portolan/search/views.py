@@ -10,13 +10,18 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from portolan.core.pagecache import public_page
+
 from . import presentation
+from .engine import GENERATION_KEY
 from .selectors import map_points, params_to_query, parse_params, search, without_unknown_filters
 
 PAGE_SIZE = 20
 MAP_LIMIT = 1000
 
 
+# Keyed by the index generation too: a page is never older than the index it was read from.
+@public_page(vary_on_keys=(GENERATION_KEY,))
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     params, errors = parse_params(request.GET)
@@ -32,6 +37,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "search/search.html", context)
 
 
+@public_page(vary_on_keys=(GENERATION_KEY,))
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
     """The current results with coordinates, as a GeoJSON FeatureCollection (at most MAP_LIMIT

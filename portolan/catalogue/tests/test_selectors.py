@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 
 from portolan.catalogue import selectors
 from portolan.catalogue.models import InitiativeTranslation, PublicationStatus
@@ -34,11 +33,13 @@ def test_network_stats_count_published_records_and_distinct_countries():
 
 
 @pytest.mark.django_db
-def test_network_stats_are_cached_until_the_cache_expires():
+def test_network_stats_are_cached_until_a_write_commits(django_capture_on_commit_callbacks):
     assert selectors.network_stats()["initiatives"] == 0
-    InitiativeFactory()
-    assert selectors.network_stats()["initiatives"] == 0
-    cache.delete(selectors.HOME_STATS_CACHE_KEY)
+    with django_capture_on_commit_callbacks() as callbacks:
+        InitiativeFactory()
+    assert selectors.network_stats()["initiatives"] == 0  # not committed yet
+    for callback in callbacks:
+        callback()
     assert selectors.network_stats()["initiatives"] == 1
 
 
@@ -196,9 +197,11 @@ def test_related_lists_are_cached_until_the_record_changes(django_assert_num_que
 
 
 @pytest.mark.django_db
-def test_home_records_are_cached_briefly():
+def test_home_records_are_cached_until_a_write_commits(django_capture_on_commit_callbacks):
     assert selectors.home_records()["latest_initiatives"] == []
-    InitiativeFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        InitiativeFactory()
     assert selectors.home_records()["latest_initiatives"] == []
-    cache.delete(selectors.HOME_RECORDS_CACHE_KEY)
+    for callback in callbacks:
+        callback()
     assert len(selectors.home_records()["latest_initiatives"]) == 1

@@ -19,9 +19,21 @@
     });
   }
 
+  // The language links work on their own; this also remembers the choice (Django's language
+  // cookie, as its set_language view would write it), so that "/" opens in that language.
+  function rememberLanguage() {
+    Array.prototype.forEach.call(document.querySelectorAll(".lang-switch a[data-language]"), function (link) {
+      link.addEventListener("click", function () {
+        document.cookie = "django_language=" + link.getAttribute("data-language") +
+          "; path=/; max-age=31536000; samesite=lax";
+      });
+    });
+  }
+
   function init() {
     document.documentElement.classList.add("js");
     tidyGetForms();
+    rememberLanguage();
   }
 
   if (document.readyState === "loading") {
