@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -270,12 +270,15 @@ def _create_with_history(
     position = {f.attname: i for i, f in enumerate(fields)}
     copied = [position[name] for name in tracked]
     now = timezone.now()
+    # The connection itself, not the `django.db.connection` proxy that looks it up again on
+    # each of the fields' many attribute reads.
+    db = connections[DEFAULT_DB_ALIAS]
     rows: list[tuple[Any, ...]] = []
     history_rows: list[tuple[Any, ...]] = []
     for record, pk in zip(records, _reserve_ids(model, len(records)), strict=True):
         record._prepare_related_fields_for_save(operation_name="bulk_create")
         record.pk = pk
-        values = tuple(f.get_db_prep_save(f.pre_save(record, True), connection) for f in fields)
+        values = tuple(f.get_db_prep_save(f.pre_save(record, True), db) for f in fields)
         rows.append(values)
         user = getattr(record, "_history_user", None) or actor
         if user is None:
@@ -290,7 +293,7 @@ def _create_with_history(
             )
         )
         record._state.adding = False
-        record._state.db = connection.alias
+        record._state.db = db.alias
     insert_rows(model._meta.db_table, [str(f.column) for f in fields], rows)
     insert_rows(history._meta.db_table, [*history_columns, *own_columns], history_rows)
 
