@@ -166,8 +166,7 @@ def test_a_repeated_bad_value_is_reported_on_every_row(owner):
 
 def test_repeated_values_are_cleaned_on_every_row(owner):
     rows = [
-        BulkRow(record=_initiative(owner, n, funding_sources="  City   and port  "))
-        for n in (1, 2)
+        BulkRow(record=_initiative(owner, n, funding_sources="  City   and port  ")) for n in (1, 2)
     ]
     records_bulk_write(model=Initiative, creates=rows, actor=None, reason="test")
     assert [r.record.funding_sources for r in rows] == ["City and port"] * 2
