@@ -311,27 +311,51 @@ def workers_peak_rss_mb(server: subprocess.Popen[bytes]) -> float | None:
     return round(max(peaks), 1) if peaks else None
 
 
+def db_backend_cpu(database: str) -> dict[int, int]:
+    """CPU time (ns) of each PostgreSQL backend serving `database`, found by its process title
+    ("postgres: 15/main: postgres portolan_bench 127.0.0.1(41872) idle")."""
+    found: dict[int, int] = {}
+    marker = f" {database} ".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            title = (entry / "cmdline").read_bytes()
+            if title.startswith(b"postgres: ") and marker in title:
+                found[int(entry.name)] = cpu_ns([int(entry.name)])
+    return found
+
+
+def db_cpu_delta(before: dict[int, int], after: dict[int, int]) -> int:
+    """CPU the backends used between two readings: a backend seen twice counts its growth, one
+    that appeared counts all its time, one that ended is lost (never a negative figure)."""
+    return sum(max(ns - before.get(pid, 0), 0) for pid, ns in after.items())
+
+
 class CpuMeter:
-    """CPU of the web server's processes, and of the PostgreSQL backends connected to the bench
-    database (those open when the meter starts: gunicorn workers keep theirs, CONN_MAX_AGE)."""
+    """CPU of the web server's processes and, on PostgreSQL, of the database backends serving
+    the bench database (read from /proc at each reading: workers reconnect, CONN_MAX_AGE)."""
 
     def __init__(self, server: subprocess.Popen[bytes], target: Target) -> None:
         self.server = server
-        self.db_pids: list[int] = []
-        if target.db == "postgres":
-            with contextlib.suppress(Exception):
-                import psycopg
+        self.database = target.pg_database if target.db == "postgres" else None
 
-                with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                    rows = conn.execute(
-                        "SELECT pid FROM pg_stat_activity WHERE datname = %s",
-                        [target.pg_database],
-                    ).fetchall()
-                self.db_pids = [r[0] for r in rows]
+    @property
+    def measures_db(self) -> bool:
+        return self.database is not None
 
-    def read(self) -> tuple[int, int | None]:
+    def read(self) -> tuple[int, dict[int, int] | None]:
         web = cpu_ns([self.server.pid, *worker_pids(self.server)])
-        return web, (cpu_ns(self.db_pids) if self.db_pids else None)
+        return web, (db_backend_cpu(self.database) if self.database else None)
+
+    @staticmethod
+    def delta(
+        before: tuple[int, dict[int, int] | None], after: tuple[int, dict[int, int] | None]
+    ) -> tuple[int, int | None]:
+        web = after[0] - before[0]
+        if before[1] is None or after[1] is None:
+            return web, None
+        return web, db_cpu_delta(before[1], after[1])
 
 
 # --- HTTP clients -------------------------------------------------------------------------
@@ -415,15 +439,15 @@ def one_client(
     latencies: list[float] = []
     errors = 0
     web_total = 0
-    db_total: int | None = 0 if meter.db_pids else None
+    db_total: int | None = 0 if meter.measures_db else None
     started = time.perf_counter()
     for url in urls:
-        web_before, db_before = meter.read()
+        before = meter.read()
         status, _, took = client.get(url)
-        web_after, db_after = meter.read()
-        web_total += web_after - web_before
-        if db_total is not None and db_before is not None and db_after is not None:
-            db_total += db_after - db_before
+        web, db = meter.delta(before, meter.read())
+        web_total += web
+        if db_total is not None and db is not None:
+            db_total += db
         if status == 200:
             latencies.append(took)
         else:
@@ -506,7 +530,7 @@ def drive(
         concurrency // processes + (1 if i < concurrency % processes else 0)
         for i in range(processes)
     ]
-    web_before, db_before = meter.read()
+    before = meter.read()
     with ProcessPoolExecutor(max_workers=processes) as pool:
         futures = [
             pool.submit(_worker, port, urls, n, warmup, duration, i)
@@ -514,7 +538,7 @@ def drive(
             if n
         ]
         parts = [f.result() for f in futures]
-    web_after, db_after = meter.read()
+    web_ns, db_ns = meter.delta(before, meter.read())
     latencies = [v for part in parts for v in part[0]]
     errors = sum(part[1] for part in parts)
     statuses: dict[int, int] = {}
@@ -523,17 +547,14 @@ def drive(
             statuses[k] = statuses.get(k, 0) + v
     # Warm-up requests are not counted but their CPU is: scale by the measured share of time.
     served = sum(statuses.values()) * (warmup + duration) / duration or 1
-    db_ms = None
-    if db_before is not None and db_after is not None:
-        db_ms = (db_after - db_before) / served / 1e6
     result = summarise(
         name,
         latencies,
         errors,
         duration,
         phase="warm",
-        cpu_ms=(web_after - web_before) / served / 1e6,
-        db_cpu_ms=db_ms,
+        cpu_ms=web_ns / served / 1e6,
+        db_cpu_ms=None if db_ns is None else db_ns / served / 1e6,
     )
     return result, statuses
 

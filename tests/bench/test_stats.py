@@ -225,3 +225,12 @@ def test_scale_table_lists_each_size():
     table = scale_table([_point("postgres", 10_000, 20.0), _point("postgres", 1_000_000, 80.0)])
     assert "| postgres | 10,000 | 20.0 | 10.0 | 120 | 0 |" in table
     assert "| postgres | 1,000,000 | 80.0 |" in table
+
+
+def test_database_cpu_delta_is_never_negative():
+    from bench.run import db_cpu_delta
+
+    # 1 grew by 5, 2 ended (lost), 3 appeared (all its time counts).
+    assert db_cpu_delta({1: 10, 2: 50}, {1: 15, 3: 7}) == 12
+    assert db_cpu_delta({1: 10}, {1: 10}) == 0
+    assert db_cpu_delta({}, {}) == 0
