@@ -604,6 +604,8 @@ class Server:
     def __init__(self, target: Target, args: argparse.Namespace) -> None:
         self.target, self.args = target, args
         self.process: subprocess.Popen[bytes] | None = None
+        # [query, search ms, map ms] of the cold phase, in the order they were made.
+        self.cold_latencies: list[list[Any]] = []
 
     def fresh(self, warm_urls: Sequence[str] = ()) -> subprocess.Popen[bytes]:
         """A new server process tree with an empty cache. Each worker first serves `warm_urls`
@@ -654,6 +656,10 @@ def phase_cold(server: Server, plan: Plan) -> list[EndpointResult]:
         results["search"].append(one_client(port, "search", "cold", [search_url], meter, client))
         results["map"].append(one_client(port, "map", "cold", [map_url], meter, client))
     client.close()
+    server.cold_latencies = [
+        [query, s.p50_ms if s.requests else None, m.p50_ms if m.requests else None]
+        for query, s, m in zip(plan.cold, results["search"], results["map"], strict=True)
+    ]
     return [_merge(name, "cold", parts) for name, parts in results.items()]
 
 
@@ -851,7 +857,7 @@ def bench_database(target: Target, args: argparse.Namespace) -> dict[str, Any]:
         "index_bytes": info.get("index_bytes"),
         "vocabulary_words": plan.vocabulary_size,
         "commonest_words": plan.commonest,
-        "cold_queries": plan.cold,
+        "cold_latencies_ms": server.cold_latencies,
         "results": [r.as_dict() for r in results],
         "statuses": {k: {str(s): n for s, n in v.items()} for k, v in statuses.items()},
         "worker_peak_rss_mb": peak_rss,
