@@ -25,6 +25,7 @@ run: install var
 	$(MANAGE) load_reference
 	$(MANAGE) generate_demo --size $(DEMO_SIZE) --keep-existing
 	$(MANAGE) demo_accounts
+	$(MANAGE) rebuild_search_index --if-missing
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 demo: install var

@@ -7,7 +7,9 @@
   audiences, types, statuses, years);
 - `initiatives` / `port_centers`: slugs of published records, shuffled with a fixed seed;
 - `editor`: the demo member's sign-in (created by `demo_accounts`) and one record it may edit;
-- `index_bytes`: bytes of the search tables and their indexes (FTS tables included).
+- `index_bytes`: bytes of the search tables and their indexes (FTS tables included) plus the
+  search library's index directory when there is one (`database_index_bytes`,
+  `library_index_bytes` apart; `engine` says which answers).
 
 Reads the search models only; nothing is written except the demo sign-ins."""
 
@@ -95,7 +97,19 @@ def editor() -> dict[str, Any]:
     }
 
 
+def library_bytes() -> int | None:
+    """Bytes of the search library's index directory (SEARCH_INDEX_DIR), None without one."""
+    from django.conf import settings
+
+    directory = getattr(settings, "SEARCH_INDEX_DIR", None)
+    if not directory or not Path(directory).is_dir():
+        return None
+    return sum(f.stat().st_size for f in Path(directory).rglob("*") if f.is_file())
+
+
 def index_bytes() -> int | None:
+    """Bytes of the search tables and their indexes in the database (the database engine's
+    index, always written)."""
     from django.db import connection
 
     tables = [t for t in connection.introspection.table_names() if t.startswith("search_")]
@@ -140,7 +154,14 @@ def main() -> int:
     if want("editor"):
         out["editor"] = editor()
     if want("index"):
-        out["index_bytes"] = index_bytes()
+        from django.conf import settings
+
+        out["engine"] = getattr(settings, "SEARCH_ENGINE", "database")
+        out["database_index_bytes"] = index_bytes()
+        out["library_index_bytes"] = library_bytes()
+        # Both when both exist: the database engine's tables are always written.
+        sizes = [v for v in (out["database_index_bytes"], out["library_index_bytes"]) if v]
+        out["index_bytes"] = sum(sizes) if sizes else None
         out["search_documents"] = _count_documents()
     print(json.dumps(out))
     return 0

@@ -117,6 +117,14 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Search: "tantivy" answers from the embedded search library's index in SEARCH_INDEX_DIR (kept
+# beside the database's own full-text index, which answers whenever the library's is missing);
+# "database" uses only the database (several web machines without a shared disk).
+SEARCH_ENGINE = os.environ.get("PORTOLAN_SEARCH_ENGINE", "tantivy")
+if SEARCH_ENGINE not in ("tantivy", "database"):
+    raise ValueError("PORTOLAN_SEARCH_ENGINE must be 'tantivy' or 'database'.")
+SEARCH_INDEX_DIR = Path(os.environ.get("PORTOLAN_SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

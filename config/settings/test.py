@@ -1,3 +1,7 @@
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -11,3 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The suite runs the database engine (every test's data rolls back with its transaction); the
+# library's tests switch to it with their own index directory (search/tests/test_library.py).
+SEARCH_ENGINE = "database"
+SEARCH_INDEX_DIR = Path(tempfile.gettempdir()) / f"portolan-test-index-{os.getpid()}"

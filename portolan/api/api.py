@@ -1,14 +1,19 @@
 """The NinjaAPI instance: version 1 of the open API, mounted at /api/ (docs at /api/docs, schema
-at /api/openapi.json, resources under /api/v1/). Add a resource with `api.add_router` here."""
+at /api/openapi.json, resources under /api/v1/). Every record type of the registry that names an
+API router (`RecordType.api`, declared in its app's `records.py`) is mounted at
+/api/v1/<segment>; resources that are not records (the vocabularies) are added here."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
+
+from portolan.core import registry
 
 from . import errors
-from .routers import catalogue_records, organisations, places, vocabulary
+from .routers import vocabulary
+from .routers.catalogue_records import resolve
 
 DESCRIPTION = """
 The open data of the Portolan network: port cities, organisations, Port Centers, initiatives and
@@ -54,8 +59,21 @@ api = PortolanAPI(
 )
 errors.install(api)
 
-api.add_router("/v1/port-cities", places.router)
-api.add_router("/v1/organisations", organisations.router)
-api.add_router("/v1/port-centers", catalogue_records.port_centers)
-api.add_router("/v1/initiatives", catalogue_records.initiatives)
-api.add_router("/v1", vocabulary.router)
+
+def record_router(record_type: registry.RecordType) -> Router:
+    """The type's router: the one its `ApiSpec` names, or the one its factory builds."""
+    assert record_type.api is not None, record_type.key
+    target = resolve(record_type.api.router)
+    return target if isinstance(target, Router) else target(record_type)
+
+
+def mount(target: NinjaAPI) -> None:
+    # The record apps registered their types in AppConfig.ready(), before URLs are loaded.
+    if not registry.in_api():
+        raise RuntimeError("No record type names an API router: are the record apps installed?")
+    for record_type in registry.in_api():
+        target.add_router(f"/v1/{record_type.segment}", record_router(record_type))
+    target.add_router("/v1", vocabulary.router)
+
+
+mount(api)

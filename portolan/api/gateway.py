@@ -24,6 +24,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 
+from portolan.core import registry
+
 from . import caching, throttling
 from .auth import InvalidToken, request_token
 from .cors import READ_METHODS
@@ -164,16 +166,9 @@ def wrap_patterns(
 def index(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """/api/ and /api/v1/: where to start."""
     base = request.build_absolute_uri("/api/")
-    resources = [
-        "port-cities",
-        "organisations",
-        "port-centers",
-        "initiatives",
-        "goals",
-        "missions",
-        "themes",
-        "audiences",
-    ]
+    # The record types mounted from the registry (api.py), then the vocabularies.
+    records = [record_type.segment for record_type in registry.in_api()]
+    resources = [*records, "goals", "missions", "themes", "audiences"]
     return JsonResponse(
         {
             "name": "Portolan API",

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.urls import NoReverseMatch
 from django.utils import translation
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 from portolan.catalogue.location import record_location
 from portolan.catalogue.models import (
@@ -18,6 +20,7 @@ from portolan.catalogue.models import (
     InitiativeTranslation,
     PortCenter,
 )
+from portolan.core.fields import MAX_YEAR, MIN_YEAR, YEAR_MESSAGE, YearField
 
 
 def _clean_text(value: str) -> str:
@@ -30,6 +33,19 @@ def _clean_text(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]
+
+
+def _whole_year(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # A year that is not even a number gets the model's year message, the one a year out of
+    # range gets from the services: one message for every bad year.
+    try:
+        return handler(value)
+    except PydanticValidationError:
+        message = str(YEAR_MESSAGE % {"min": MIN_YEAR, "max": MAX_YEAR})
+        raise PydanticCustomError("year", "{message}", {"message": message}) from None
+
+
+BodyYear = Annotated[int, WrapValidator(_whole_year)]
 
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
@@ -358,6 +374,8 @@ def _annotation(model_field: Any) -> Any:
         return Slug
     if isinstance(model_field, models.JSONField):
         return list[str]
+    if isinstance(model_field, YearField):
+        return BodyYear
     if isinstance(model_field, models.IntegerField):
         return int
     if isinstance(model_field, models.FloatField | models.DecimalField):

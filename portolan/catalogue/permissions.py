@@ -67,3 +67,13 @@ def visible_filter(user: Visitor) -> Q:
     if org_ids:
         return published | Q(organisation_id__in=org_ids)
     return published
+
+
+def can_view_public(user: Visitor, record: Any) -> bool:
+    """Organisations and port cities have no drafts: everyone sees them."""
+    return True
+
+
+def can_edit_reference(user: Visitor, record: Any) -> bool:
+    """Organisations and port cities are kept by the secretariat (in the admin)."""
+    return is_staff(user)

@@ -135,6 +135,7 @@ def _initiatives(
 ) -> Iterator[SearchDocument]:
     queryset = Initiative.objects.values(
         "id",
+        "is_demo",
         "publication_status",
         "slug",
         "title",
@@ -195,6 +196,7 @@ def _initiatives(
             yield SearchDocument(
                 record_type="initiative",
                 record_id=row["id"],
+                is_demo=bool(row["is_demo"]),
                 slug=row["slug"],
                 title=row["title"],
                 summary=row["summary"],
@@ -234,6 +236,7 @@ def _port_centers(
 ) -> Iterator[SearchDocument]:
     queryset = PortCenter.objects.values(
         "id",
+        "is_demo",
         "publication_status",
         "slug",
         "name",
@@ -281,6 +284,7 @@ def _port_centers(
             yield SearchDocument(
                 record_type="port_center",
                 record_id=row["id"],
+                is_demo=bool(row["is_demo"]),
                 slug=row["slug"],
                 title=row["name"],
                 summary=row["description"],
@@ -313,7 +317,7 @@ def _organisations(
     ids: list[int] | None, lookups: _Lookups, batch_size: int
 ) -> Iterator[SearchDocument]:
     queryset = Organisation.objects.values(
-        "id", "slug", "name", "kind", "description", "port_city_id", "created_at"
+        "id", "slug", "name", "kind", "description", "port_city_id", "created_at", "is_demo"
     )
     for rows in _batches(ids, queryset, batch_size):
         lookups.load((row["port_city_id"] for row in rows), ())
@@ -322,6 +326,7 @@ def _organisations(
             yield SearchDocument(
                 record_type="organisation",
                 record_id=row["id"],
+                is_demo=bool(row["is_demo"]),
                 slug=row["slug"],
                 title=row["name"],
                 summary=row["description"],
@@ -344,7 +349,15 @@ def _port_cities(
     ids: list[int] | None, lookups: _Lookups, batch_size: int
 ) -> Iterator[SearchDocument]:
     queryset = PortCity.objects.values(
-        "id", "slug", "name", "country", "region", "latitude", "longitude", "created_at"
+        "id",
+        "slug",
+        "name",
+        "country",
+        "region",
+        "latitude",
+        "longitude",
+        "created_at",
+        "is_demo",
     )
     for rows in _batches(ids, queryset, batch_size):
         for row in rows:
@@ -352,6 +365,7 @@ def _port_cities(
             yield SearchDocument(
                 record_type="port_city",
                 record_id=row["id"],
+                is_demo=bool(row["is_demo"]),
                 slug=row["slug"],
                 title=row["name"],
                 body=_join(

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 models.CharField.register_lookup(Length)
@@ -169,9 +170,21 @@ class URLListField(PlainTextField):
 
 
 class YearField(models.PositiveSmallIntegerField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.validators.extend(year_validators())
+    """A year between MIN_YEAR and MAX_YEAR, refused with one message, YEAR_MESSAGE, whatever
+    was wrong (too early, too late, negative, not a number), on the model and in its form."""
+
+    @cached_property
+    def validators(self) -> list[Any]:  # type: ignore[override]
+        # The year range lies inside the column's integer range: Django's range validators
+        # (">= 0", "<= 32767") would only say the same thing a second time, in other words.
+        own = self._validators  # type: ignore[attr-defined]
+        return [*self.default_validators, *own, *year_validators()]
+
+    def formfield(self, **kwargs: Any) -> Any:
+        message = YEAR_MESSAGE % {"min": MIN_YEAR, "max": MAX_YEAR}
+        messages = dict.fromkeys(("invalid", "min_value", "max_value"), message)
+        messages.update(kwargs.pop("error_messages", None) or {})
+        return super().formfield(error_messages=messages, **kwargs)
 
 
 def year_range_check(field: str, name: str) -> models.CheckConstraint:

@@ -16,6 +16,15 @@ inclusive and either may be left out.
 `year_from > year_to` is an error, never silently swapped: the page says it did not understand
 the filter, exports and feeds answer 400, the API answers 400 naming `year_from`.
 
+Accepted values. `RULES` says, per parameter, what one value must be (a lower-case slug of at
+most so many characters, two capital letters, a number in a range) and what is said when it is
+not. The API's filter schemas (`portolan.api.routers.filters`) build their parameter types from
+these rules and answer 400 with the rule's message, naming the value; the search page
+(`portolan.search.query`) checks with the same rules after folding the case of what a person
+typed (`Rule.fold`: `country=fr` on a page means FR), then leaves the value out and says so.
+Facets whose values are a closed list (region, kind, status, record type, offer) are checked
+against that list, which their owner app defines once (places, accounts, the registry).
+
 The decade facet counts by the same rule: a record is counted in every decade its span
 overlaps (an open-ended one up to the latest decade shown), so clicking a decade, which sets
 `year_from=D&year_to=D+9`, gives exactly the count shown. It stays one GROUP BY: the index
@@ -25,6 +34,7 @@ decade only would be as fast but would contradict the click for every record spa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,12 +42,16 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .fields import YEAR_MESSAGE
+
 YEAR_MIN = 1000
 YEAR_MAX = 2200
 MAX_VALUES = 20
 GOAL_MIN, GOAL_MAX = 1, 99
-SLUG_PATTERN = r"^[-a-z0-9_]{1,80}$"  # vocabulary slugs (themes, audiences), lower case
-COUNTRY_PATTERN = r"^[A-Z]{2}$"  # ISO 3166-1 alpha-2, upper case (input is upper-cased first)
+VOCABULARY_SLUG_MAX = 80  # theme and audience slugs (core.models)
+RECORD_SLUG_MAX = 240  # the longest slug of any record (port city, organisation, ...)
+SLUG_PATTERN = r"^[-a-z0-9_]+$"  # lower case: how every slug is written
+COUNTRY_PATTERN = r"^[A-Z]{2}$"  # ISO 3166-1 alpha-2, upper case
 
 YEARS_REVERSED_MESSAGE = _("The years filter was not understood: the first year is after the last.")
 
@@ -52,7 +66,7 @@ class Facet:
 FACETS: tuple[Facet, ...] = (
     Facet("type", "a record type key (initiative, port_center, ...)", "its type is one of them"),
     Facet("region", "a world region code (EU, AS, ...)", "its port city is in one of them"),
-    Facet("country", "an ISO 3166 country code", "its port city is in one of them"),
+    Facet("country", "an ISO 3166 country code, in capitals", "its port city is in one of them"),
     Facet("theme", "a theme slug", "it has one of these themes"),
     Facet("goal", f"an Agenda 2030 goal number, {GOAL_MIN}-{GOAL_MAX}", "it serves one of them"),
     Facet("audience", "an audience slug", "it addresses one of them"),
@@ -64,8 +78,101 @@ FACETS: tuple[Facet, ...] = (
 PARAMS: tuple[str, ...] = tuple(f.param for f in FACETS)
 
 
+@dataclass(frozen=True)
+class Rule:
+    """What one value of a filter parameter must be. `pattern` and `max_length` for text,
+    `minimum`/`maximum` for numbers; `message` is said of a value that breaks the rule (with
+    `%(value)s`, `%(min)s`, `%(max)s`); `case` is the one spelling ("lower", "upper", "") that
+    `fold` turns a person's typing into."""
+
+    message: Any
+    pattern: str = ""
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    case: str = ""
+
+    @property
+    def is_number(self) -> bool:
+        return self.minimum is not None
+
+    def fold(self, value: str) -> str:
+        """A typed value in the rule's spelling (the search page's leniency, not the API's)."""
+        value = value.strip()
+        if self.case == "lower":
+            return value.lower()
+        if self.case == "upper":
+            return value.upper()
+        return value
+
+    def error(self, value: Any) -> str | None:
+        """None when `value` is acceptable, else the message (naming the value)."""
+        params = {"value": _quoted(value), "min": self.minimum, "max": self.maximum}
+        if self.minimum is not None and self.maximum is not None:
+            number = _number(value)
+            if number is None or not self.minimum <= number <= self.maximum:
+                return str(self.message) % params
+            return None
+        text = value if isinstance(value, str) else ""
+        too_long = self.max_length is not None and len(text) > self.max_length
+        if not text or too_long or not re.fullmatch(self.pattern, text):
+            params["max"] = self.max_length
+            return str(self.message) % params
+        return None
+
+    def accepts(self, value: Any) -> bool:
+        return self.error(value) is None
+
+    def json_schema(self) -> dict[str, Any]:
+        """The rule as JSON Schema keywords, for API documentation."""
+        if self.is_number:
+            return {"minimum": self.minimum, "maximum": self.maximum}
+        schema: dict[str, Any] = {"pattern": self.pattern}
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        return schema
+
+
+def _number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10:
+        return int(value)
+    return None
+
+
+def _quoted(value: Any) -> str:
+    return f"“{str(value)[:60]}”"
+
+
+SLUG_MESSAGE = _(
+    "Not a slug (lower-case letters, digits, - and _, at most %(max)s characters): %(value)s."
+)
+COUNTRY_MESSAGE = _("Not a country code (two capital letters, ISO 3166): %(value)s.")
+GOAL_MESSAGE = _("Not an Agenda 2030 goal number (%(min)s-%(max)s): %(value)s.")
+
+_VOCABULARY_SLUG = Rule(SLUG_MESSAGE, SLUG_PATTERN, VOCABULARY_SLUG_MAX, case="lower")
+_RECORD_SLUG = Rule(SLUG_MESSAGE, SLUG_PATTERN, RECORD_SLUG_MAX, case="lower")
+# The model's year message (portolan.core.fields), with the filters' wider bounds: a filter may
+# ask for years no record has.
+_YEAR = Rule(YEAR_MESSAGE, minimum=YEAR_MIN, maximum=YEAR_MAX)
+
+RULES: dict[str, Rule] = {
+    "country": Rule(COUNTRY_MESSAGE, COUNTRY_PATTERN, 2, case="upper"),
+    "theme": _VOCABULARY_SLUG,
+    "audience": _VOCABULARY_SLUG,
+    "goal": Rule(GOAL_MESSAGE, minimum=GOAL_MIN, maximum=GOAL_MAX),
+    "port_city": _RECORD_SLUG,
+    "organisation": _RECORD_SLUG,
+    "year_from": _YEAR,
+    "year_to": _YEAR,
+}
+
+
 def valid_year(value: int) -> bool:
-    return YEAR_MIN <= value <= YEAR_MAX
+    return _YEAR.accepts(value)
 
 
 def years_reversed(year_from: int | None, year_to: int | None) -> bool:

@@ -4,8 +4,11 @@ API) so that none of them has to know the record apps.
 
 A record type's `key` is its one spelling everywhere in code and data ("initiative",
 "port_center", "organisation", "port_city"); `segment` is its spelling in URLs
-("initiatives", "port-centers"). A new capability app (events, assessments) registers its own
-types the same way; see docs/architecture.md for the checklist."""
+("initiatives", "port-centers"). Besides its model, labels, URLs and search documents, a type
+names its export columns (`ExportSpec`), its API router (`ApiSpec`) and its permissions
+(`Permissions`), all declared by the record app in its `records.py`. A new capability app
+(events, assessments) registers its own types the same way; see docs/architecture.md for the
+checklist."""
 
 from __future__ import annotations
 
@@ -45,10 +48,79 @@ class SearchDocument:
     published_at: datetime | None = None
     latitude: float | None = None
     longitude: float | None = None
+    # Generated demo data: listed after real records at equal relevance and on the landing.
+    is_demo: bool = False
 
 
 # documents(ids=None or a collection of pks, batch_size=...) -> the public records' documents.
 DocumentReader = Callable[..., Iterator[SearchDocument]]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One export column a record type fills, read from the model with `QuerySet.values`.
+
+    `source` is the field path (`"title"`, `"organisation__slug"`; empty: the column's own name).
+    `many`: a many-to-many field, exported as its targets' slugs joined by `;`. `joined`: a list
+    value (a JSON field), joined by `;`. `iso`: a date or time, in ISO 8601 (empty stays empty)."""
+
+    name: str
+    source: str = ""
+    many: bool = False
+    joined: bool = False
+    iso: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.source or self.name
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """What the open-data exports hold of a record type (portolan.opendata.rows builds the rows).
+
+    Every row has `type`, `id`, `slug` and `url`, and the place columns (`port_city`,
+    `port_city_name`, `country`, `region`, `latitude`, `longitude`, `location_precision`):
+    read from the record's `city` relation, or from the record itself when `city` is empty (the
+    record is a port city); with `own_point` the record's own coordinates come first. `columns`
+    are the type's other columns; columns a type does not fill stay empty."""
+
+    columns: tuple[Column, ...] = ()
+    city: str = "port_city"
+    own_point: bool = False
+    published_only: bool = False  # only `Model.objects.published()` leaves
+
+
+@dataclass(frozen=True)
+class ApiSpec:
+    """How the JSON API serves a record type. The api app sits above the record apps, so the
+    record app names the API code by dotted path ("module:attribute") instead of importing it:
+    `router` is a ninja `Router`, or a factory called with the `RecordType` that returns one
+    (portolan.api.routers.catalogue_records.record_router); `options` are that factory's
+    arguments (plain values, dotted paths, or the record app's own callables). The router is
+    mounted at `/api/v1/<segment>`."""
+
+    router: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _nobody(*_args: Any) -> bool:
+    return False
+
+
+def _everyone(*_args: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """Who may do what with a record of the type: `can_view(user, record)`, `can_edit(user,
+    record)`, `can_moderate(user)`. The record app's permission module decides (for the catalogue:
+    portolan.catalogue.permissions); the web UI and the API both ask it."""
+
+    can_view: Callable[[Any, Any], bool] = _everyone
+    can_edit: Callable[[Any, Any], bool] = _nobody
+    can_moderate: Callable[[Any], bool] = _nobody
 
 
 @dataclass(frozen=True)
@@ -68,6 +140,12 @@ class RecordType:
     links: Mapping[str, str] = field(default_factory=dict)
     # Labels of the record's own status values (not the publication workflow).
     statuses: Mapping[str, Any] = field(default_factory=dict)
+    # Its columns in the open-data exports (None: not exported).
+    export: ExportSpec | None = None
+    # Its API router (None: not in the API).
+    api: ApiSpec | None = None
+    # Who may see, change and moderate its records.
+    permissions: Permissions = field(default_factory=Permissions)
 
 
 _TYPES: dict[str, RecordType] = {}
@@ -99,6 +177,14 @@ def by_segment(segment: str) -> RecordType | None:
 
 def searchable() -> tuple[RecordType, ...]:
     return tuple(t for t in _TYPES.values() if t.documents is not None)
+
+
+def exported() -> tuple[RecordType, ...]:
+    return tuple(t for t in _TYPES.values() if t.export is not None)
+
+
+def in_api() -> tuple[RecordType, ...]:
+    return tuple(t for t in _TYPES.values() if t.api is not None)
 
 
 def documents(

@@ -4,7 +4,8 @@ Links are absolute from settings.SITE_URL (not from the request's host), so a fe
 through a proxy or an internal name still points readers at the public site.
 
 Feed readers poll: every answer carries `Last-Modified` and an `ETag`, and a reader that sends
-them back gets a bodiless 304 until an initiative changes (one aggregate query, no rendering).
+them back gets a bodiless 304 until an initiative changes, enters or leaves the feed (one
+aggregate query, no rendering).
 Each entry states the language of its text (Atom `xml:lang`, RSS `dc:language`), which need not
 be the feed's: a French initiative in the English feed is marked French."""
 
@@ -16,7 +17,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -24,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
-from portolan.catalogue.models import ContentLanguage, Initiative
+from portolan.catalogue.models import ContentLanguage, Initiative, PublicationStatus
 from portolan.search.selectors import SearchParams, params_to_query
 
 from . import selectors
@@ -55,15 +56,25 @@ class LanguageAtomFeed(Atom1Feed):
 
 
 def _freshness(feed_type: str, params: SearchParams) -> tuple[datetime | None, str]:
-    """(last modified, ETag) of a feed, from one aggregate over the published initiatives.
+    """(last modified, ETag) of a feed, from one aggregate over the initiatives that are or were
+    in it.
 
-    The newest `updated_at` of the initiatives and of their organisations (an entry's author)
-    bounds every feed's entries, filtered or not: no search runs just to answer a 304. The count
-    goes into the ETag so that unpublishing or deleting an initiative (which leaves the newest
-    date as it was) still changes it; the language and the search are in it because they change
-    the feed's text and links. A renamed theme (an entry's category) shows at the next edit."""
-    state = Initiative.objects.published().aggregate(
-        latest=Max("updated_at"), authors=Max("organisation__updated_at"), count=Count("id")
+    The newest `updated_at` of the published initiatives and of their organisations (an entry's
+    author) bounds every feed's entries, filtered or not: no search runs just to answer a 304.
+    An initiative leaving the feed (unpublished: sent back to review, rejected, made a draft)
+    is a change too, dated by its own `updated_at`; `published_at` records the first publication
+    and is never cleared, so the initiatives that were ever published count for the date as
+    well. A reader that only sends If-Modified-Since then gets the feed without the entry. (An
+    edit of such an initiative while it is out of the feed also moves the date: one needless
+    200, never a stale 304.) The count goes into the ETag so that deleting an initiative, which
+    leaves no date behind, still changes it; the language and the search are in it because they
+    change the feed's text and links. A renamed theme (an entry's category) shows at the next
+    edit."""
+    in_feed = Q(publication_status=PublicationStatus.PUBLISHED)
+    state = Initiative.objects.filter(in_feed | Q(published_at__isnull=False)).aggregate(
+        latest=Max("updated_at"),
+        authors=Max("organisation__updated_at", filter=in_feed),
+        count=Count("id", filter=in_feed),
     )
     dates = [d for d in (state["latest"], state["authors"]) if d is not None]
     latest = max(dates) if dates else None

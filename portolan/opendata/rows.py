@@ -1,14 +1,19 @@
 """Catalogue reads for the open-data app: export rows, feed items, sitemap entries and the list of
 models a backup holds. Only published records ever leave through here (except in backups, which
-are a staff tool run from the command line)."""
+are a staff tool run from the command line).
+
+Export rows are built from the record-type registry: each type's `ExportSpec` (declared in its
+app's `records.py`) names the model fields its columns come from, so this module knows no record
+type and a new type's records are exported once it declares its columns."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
@@ -23,12 +28,13 @@ from portolan.catalogue.models import (
     ModerationEvent,
     PortCenter,
 )
-from portolan.catalogue.records import INITIATIVE, ORGANISATION, PORT_CENTER, PORT_CITY
 from portolan.core import registry
 from portolan.core.models import Audience, Goal, Mission, Theme
 from portolan.places.models import PortCity
 
-# Column order of every export; a record type leaves empty what it does not have.
+# The published column layout of every export (clients read columns by position too, so it does
+# not move); a record type leaves empty what it does not have. A column a new record type
+# declares that is not here follows these, in registration order (`export_fields`).
 EXPORT_FIELDS: tuple[str, ...] = (
     "type",
     "id",
@@ -61,10 +67,22 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "published_at",
     "last_reviewed",
 )
+_PLACE_FIELDS = ("slug", "name", "country", "region", "latitude", "longitude")
 
 DEFAULT_BATCH = 500
 
 _SLUG_PLACEHOLDER = "slug-placeholder-0"
+
+
+def export_fields() -> tuple[str, ...]:
+    """EXPORT_FIELDS, then the columns registered types add, in registration order."""
+    extra = [
+        column.name
+        for record_type in registry.exported()
+        for column in (record_type.export.columns if record_type.export else ())
+        if column.name not in EXPORT_FIELDS
+    ]
+    return (*EXPORT_FIELDS, *dict.fromkeys(extra))
 
 
 class _Urls:
@@ -99,219 +117,95 @@ def _m2m_slugs(model: type[models.Model], name: str, pks: Sequence[int]) -> dict
     return {owner: ";".join(slugs) for owner, slugs in found.items()}
 
 
-_CITY_VALUES = (
-    "port_city__slug",
-    "port_city__name",
-    "port_city__country",
-    "port_city__region",
-    "port_city__latitude",
-    "port_city__longitude",
-)
+def _iso(value: datetime | Any) -> str | None:
+    return value.isoformat() if value else None
 
 
-def _city_fields(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "port_city": values["port_city__slug"] or "",
-        "port_city_name": values["port_city__name"] or "",
-        "country": str(values["port_city__country"] or ""),
-        "region": values["port_city__region"] or "",
-    }
-
-
-def _point(values: dict[str, Any], *, own: bool = False) -> dict[str, Any]:
-    """latitude, longitude and location_precision (`location.locate`: own point, else city's)."""
+def _place(values: dict[str, Any], spec: registry.ExportSpec) -> dict[str, Any]:
+    """The place columns: the port city's, and the point (`location.locate`: the record's own
+    when `own_point` and known, else its city's)."""
+    city = {name: values[f"{spec.city}__{name}" if spec.city else name] for name in _PLACE_FIELDS}
     where = locate(
-        values["latitude"] if own else None,
-        values["longitude"] if own else None,
-        values["port_city__latitude"],
-        values["port_city__longitude"],
+        values["latitude"] if spec.own_point else None,
+        values["longitude"] if spec.own_point else None,
+        city["latitude"],
+        city["longitude"],
     )
     return {
+        "port_city": city["slug"] or "",
+        "port_city_name": city["name"] or "",
+        "country": str(city["country"] or ""),
+        "region": city["region"] or "",
         "latitude": where.latitude,
         "longitude": where.longitude,
         "location_precision": where.precision,
     }
 
 
-def _row(**values: Any) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(EXPORT_FIELDS)
-    row.update(values)
-    return row
+def _value_paths(spec: registry.ExportSpec) -> list[str]:
+    paths = ["id", "slug"]
+    paths += [f"{spec.city}__{name}" if spec.city else name for name in _PLACE_FIELDS]
+    if spec.own_point:
+        paths += ["latitude", "longitude"]
+    paths += [column.path for column in spec.columns if not column.many]
+    return list(dict.fromkeys(paths))
 
 
-def _iso(value: datetime | Any) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _initiative_rows(pks: Sequence[int], url: _Urls) -> dict[int, dict[str, Any]]:
-    records = (
-        Initiative.objects.published()
-        .filter(pk__in=pks)
-        .values(
-            "id",
-            "slug",
-            "title",
-            "summary",
-            "status",
-            "start_year",
-            "end_year",
-            "language",
-            "published_at",
-            "last_reviewed",
-            "organisation__slug",
-            "organisation__name",
-            *_CITY_VALUES,
-        )
-    )
-    rows = {}
-    lists = {
-        name: _m2m_slugs(Initiative, name, pks)
-        for name in ("themes", "goals", "audiences", "partners")
+def _rows_of_type(
+    record_type: registry.RecordType, pks: Sequence[int], url: _Urls, fields: tuple[str, ...]
+) -> dict[int, dict[str, Any]]:
+    """Rows of one type's records: one query for the values, one per many-to-many column."""
+    spec = record_type.export
+    assert spec is not None, record_type.key  # only exported types are loaded
+    model = apps.get_model(record_type.model)
+    manager: Any = model._default_manager
+    records = manager.published() if spec.published_only else manager.all()
+    many = {
+        column.name: _m2m_slugs(model, column.path, pks) for column in spec.columns if column.many
     }
-    for obj in records:
-        pk = obj["id"]
-        rows[pk] = _row(
-            type=INITIATIVE,
+    rows = {}
+    for values in records.filter(pk__in=pks).values(*_value_paths(spec)):
+        pk = values["id"]
+        row: dict[str, Any] = dict.fromkeys(fields)
+        row.update(
+            type=record_type.key,
             id=pk,
-            slug=obj["slug"],
-            name=obj["title"],
-            summary=obj["summary"],
-            url=url(INITIATIVE, obj["slug"]),
-            organisation=obj["organisation__slug"],
-            organisation_name=obj["organisation__name"],
-            partners=lists["partners"].get(pk, ""),
-            **_city_fields(obj),
-            **_point(obj),
-            themes=lists["themes"].get(pk, ""),
-            goals=lists["goals"].get(pk, ""),
-            audiences=lists["audiences"].get(pk, ""),
-            status=obj["status"],
-            start_year=obj["start_year"],
-            end_year=obj["end_year"],
-            language=obj["language"],
-            published_at=_iso(obj["published_at"]),
-            last_reviewed=_iso(obj["last_reviewed"]),
+            slug=values["slug"],
+            url=url(record_type.key, values["slug"]),
+            **_place(values, spec),
         )
+        for column in spec.columns:
+            if column.many:
+                row[column.name] = many[column.name].get(pk, "")
+            elif column.joined:
+                row[column.name] = ";".join(values[column.path] or [])
+            elif column.iso:
+                row[column.name] = _iso(values[column.path])
+            else:
+                row[column.name] = values[column.path]
+        rows[pk] = row
     return rows
-
-
-def _port_center_rows(pks: Sequence[int], url: _Urls) -> dict[int, dict[str, Any]]:
-    records = (
-        PortCenter.objects.published()
-        .filter(pk__in=pks)
-        .values(
-            "id",
-            "slug",
-            "name",
-            "description",
-            "status",
-            "offers",
-            "opening_year",
-            "visitors_per_year",
-            "website",
-            "latitude",
-            "longitude",
-            "published_at",
-            "last_reviewed",
-            "organisation__slug",
-            "organisation__name",
-            *_CITY_VALUES,
-        )
-    )
-    audiences = _m2m_slugs(PortCenter, "audiences", pks)
-    operators = _m2m_slugs(PortCenter, "operators", pks)
-    rows = {}
-    for obj in records:
-        pk = obj["id"]
-        rows[pk] = _row(
-            type=PORT_CENTER,
-            id=pk,
-            slug=obj["slug"],
-            name=obj["name"],
-            summary=obj["description"],
-            url=url(PORT_CENTER, obj["slug"]),
-            organisation=obj["organisation__slug"],
-            organisation_name=obj["organisation__name"],
-            partners=operators.get(pk, ""),
-            **_city_fields(obj),
-            # The Port Center's own coordinates when known, else its port city's (as on the map).
-            **_point(obj, own=True),
-            audiences=audiences.get(pk, ""),
-            offers=";".join(obj["offers"] or []),
-            status=obj["status"],
-            opening_year=obj["opening_year"],
-            visitors_per_year=obj["visitors_per_year"],
-            website=obj["website"],
-            published_at=_iso(obj["published_at"]),
-            last_reviewed=_iso(obj["last_reviewed"]),
-        )
-    return rows
-
-
-def _organisation_rows(pks: Sequence[int], url: _Urls) -> dict[int, dict[str, Any]]:
-    rows = {}
-    records = Organisation.objects.filter(pk__in=pks).values(
-        "id", "slug", "name", "description", "kind", "website", *_CITY_VALUES
-    )
-    for obj in records:
-        rows[obj["id"]] = _row(
-            type=ORGANISATION,
-            id=obj["id"],
-            slug=obj["slug"],
-            name=obj["name"],
-            summary=obj["description"],
-            url=url(ORGANISATION, obj["slug"]),
-            **_city_fields(obj),
-            **_point(obj),
-            kind=obj["kind"],
-            website=obj["website"],
-        )
-    return rows
-
-
-def _port_city_rows(pks: Sequence[int], url: _Urls) -> dict[int, dict[str, Any]]:
-    rows = {}
-    for obj in PortCity.objects.filter(pk__in=pks):
-        rows[obj.pk] = _row(
-            type=PORT_CITY,
-            id=obj.pk,
-            slug=obj.slug,
-            name=obj.name,
-            url=url(PORT_CITY, obj.slug),
-            port_city=obj.slug,
-            port_city_name=obj.name,
-            country=str(obj.country),
-            region=obj.region,
-            **_point({"port_city__latitude": obj.latitude, "port_city__longitude": obj.longitude}),
-        )
-    return rows
-
-
-_LOADERS: dict[str, Callable[[Sequence[int], _Urls], dict[int, dict[str, Any]]]] = {
-    INITIATIVE: _initiative_rows,
-    PORT_CENTER: _port_center_rows,
-    ORGANISATION: _organisation_rows,
-    PORT_CITY: _port_city_rows,
-}
 
 
 def export_rows(
     refs: Sequence[tuple[str, int]], *, batch_size: int = DEFAULT_BATCH
 ) -> Iterator[dict[str, Any]]:
-    """One dict per record (keys: EXPORT_FIELDS), in the order of `refs`, loaded in batches: a
-    batch costs at most one query per record type plus its prefetches, whatever its size.
-    Unknown types and records that are no longer published are skipped."""
+    """One dict per record (keys: `export_fields()`), in the order of `refs`, loaded in batches:
+    a batch costs at most one query per record type plus its many-to-many columns, whatever its
+    size. Unknown or unexported types and records that are no longer published are skipped."""
     url = _Urls()
+    fields = export_fields()
+    exported = {record_type.key: record_type for record_type in registry.exported()}
     for start in range(0, len(refs), batch_size):
         batch = refs[start : start + batch_size]
         by_type: dict[str, list[int]] = defaultdict(list)
         for record_type, pk in batch:
-            if record_type in _LOADERS:
+            if record_type in exported:
                 by_type[record_type].append(pk)
         loaded: dict[tuple[str, int], dict[str, Any]] = {}
-        for record_type, pks in by_type.items():
-            for pk, row in _LOADERS[record_type](pks, url).items():
-                loaded[(record_type, pk)] = row
+        for key, pks in by_type.items():
+            for pk, row in _rows_of_type(exported[key], pks, url, fields).items():
+                loaded[(key, pk)] = row
         for ref in batch:
             found = loaded.get((ref[0], ref[1]))
             if found is not None:

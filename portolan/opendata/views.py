@@ -36,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "formats": exports.FORMATS,
         "export_limit": selectors.EXPORT_LIMIT,
-        "fields": catalogue_rows.EXPORT_FIELDS,
+        "fields": catalogue_rows.export_fields(),
         "kinds": [(k, importing.KIND_LABELS[k]) for k in importing.KINDS],
         "site_url": settings.SITE_URL,
         "feed_limit": selectors.FEED_LIMIT,
@@ -62,7 +62,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     truncated = len(refs) > selectors.EXPORT_LIMIT
     refs = refs[: selectors.EXPORT_LIMIT]
     rows = catalogue_rows.export_rows(refs)
-    fields = catalogue_rows.EXPORT_FIELDS
+    fields = catalogue_rows.export_fields()
     meta = {
         "source": settings.SITE_URL + request.get_full_path(),
         "licence": "ODbL-1.0",

@@ -38,6 +38,11 @@ class Backend:
         """ORDER BY for relevance; `needs_text_join` says whether it reads the FTS table."""
         raise NotImplementedError
 
+    def name_order(self) -> str:
+        """ORDER BY for names: the normalised names in code-point order on every database (and
+        in the library), so "port city" comes before "portal" everywhere."""
+        return "d.name_sort ASC, d.id ASC"
+
     needs_text_join: ClassVar[bool] = False
     # Whether the rank expression takes the text parameter again (after the WHERE ones).
     rank_takes_param: ClassVar[bool] = False
@@ -86,7 +91,7 @@ class SqliteBackend(Backend):
         return f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
 
     def rank_order(self) -> str:
-        return f"bm25({FTS_TABLE}, 8.0, 3.0, 1.0) ASC, d.id ASC"
+        return f"bm25({FTS_TABLE}, 8.0, 3.0, 1.0) ASC, d.is_demo ASC, d.id ASC"
 
     def text_join(self) -> tuple[str, str]:
         # bm25() needs the FTS table in the FROM clause.
@@ -142,7 +147,11 @@ class PostgresBackend(Backend):
         return "d.search_vector @@ CAST(%s AS tsquery)"
 
     def rank_order(self) -> str:
-        return "ts_rank_cd(d.search_vector, CAST(%s AS tsquery)) DESC, d.id ASC"
+        return "ts_rank_cd(d.search_vector, CAST(%s AS tsquery)) DESC, d.is_demo ASC, d.id ASC"
+
+    def name_order(self) -> str:
+        # The database's collation would ignore spaces and punctuation at first.
+        return 'd.name_sort COLLATE "C" ASC, d.id ASC'  # noqa: Q000
 
     def allocate_ids(self, cursor: Any, count: int) -> list[int]:
         cursor.execute(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
@@ -31,11 +33,12 @@ from portolan.core import filterspec, registry
 from portolan.core.languages import language_label
 from portolan.core.models import Audience, Goal, Theme
 
-from . import text
+from . import library, text
 from .backends import DOC_TABLE, backend
 from .constants import KIND_LABELS, REGION_LABELS, record_type_keys, record_type_labels
 from .query import FacetValue, Hit, SearchParams, SearchResults, Suggestion, params_to_query
 
+logger = logging.getLogger(__name__)
 DOC = DOC_TABLE
 COUNTRY_FACET_LIMIT = 30
 VOCAB_CACHE_SECONDS = 300
@@ -174,9 +177,9 @@ def _count_rows(params: SearchParams, sql: _Sql) -> list[tuple[str, Any, int]]:
 def _order(params: SearchParams, sql: _Sql) -> str:
     sort = params.sort if sql.has_text else params.effective_sort
     if sort == "name":
-        return "d.name_sort ASC, d.id ASC"
+        return backend().name_order()
     if sort == "newest" or not sql.has_text:
-        return "d.published_at DESC NULLS LAST, d.id DESC"
+        return "d.is_demo ASC, d.published_at DESC NULLS LAST, d.id DESC"
     return backend().rank_order()
 
 
@@ -329,10 +332,20 @@ def _span(key: Any) -> tuple[int, int | None]:
     return start, end or None
 
 
+def _library_counts(params: SearchParams) -> tuple[int, dict[str, dict[str, int]], bool]:
+    found = library.count(params)
+    counts = dict(found.counts)
+    decades = filterspec.decade_counts(found.spans, current_year=timezone.now().year)
+    counts["decade"] = {str(d): c for d, c in decades.items()}
+    for name, _, _ in FACETS:
+        counts.setdefault(name, {})
+    return found.total, counts, found.estimated
+
+
 def _facets(
-    params: SearchParams, aggregated: tuple[int, dict[str, dict[str, int]]]
+    params: SearchParams, aggregated: tuple[Any, ...]
 ) -> tuple[int, dict[str, list[FacetValue]]]:
-    total, counts = aggregated
+    total, counts = aggregated[0], aggregated[1]
     vocabulary = _vocabulary_labels()
     selected: dict[str, set[str]] = {
         "type": set(params.types),
@@ -623,14 +636,42 @@ def _cached(kind: str, key_params: SearchParams, extra: str, compute: Any) -> An
     return value
 
 
+def _use_library() -> bool:
+    """Whether the embedded library answers (settings.SEARCH_ENGINE) and its index is there;
+    without it the database engine answers, so a site never loses its search."""
+    if getattr(settings, "SEARCH_ENGINE", "database") != "tantivy":
+        return False
+    if library.available():
+        return True
+    logger.warning("search: no index in %s; the database engine answers", library.index_dir())
+    return False
+
+
+def _rows_by_ids(columns: str, ids: list[int]) -> list[tuple[Any, ...]]:
+    """The table's rows of these documents, in the order given (the library's result order)."""
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT d.id, {columns} FROM {DOC} d WHERE d.id IN ({marks})", ids)  # noqa: S608
+        found = {int(row[0]): row[1:] for row in cursor.fetchall()}
+    return [found[i] for i in ids if i in found]
+
+
 def run_search(params: SearchParams, *, page_size: int) -> SearchResults:
     sql = _text_query(params)
+    use_library = _use_library()
+    engine_name = "library" if use_library else "database"
     count_key = replace(params, page=1, sort="relevance")
-    aggregated = _cached(
-        "counts", count_key, "", lambda: _aggregate(params, _count_rows(params, sql))
-    )
+    if use_library:
+        aggregated = _cached("counts", count_key, engine_name, lambda: _library_counts(params))
+    else:
+        aggregated = _cached(
+            "counts", count_key, engine_name, lambda: _aggregate(params, _count_rows(params, sql))
+        )
     total, facets = _facets(params, aggregated)
     results = SearchResults(params=params, total=total, facets=facets, page_size=page_size)
+    results.facets_estimated = bool(len(aggregated) > 2 and aggregated[2])
     if total == 0:
         results.page = 1
         results.suggestions = (_spelling(params) if sql.has_text else []) + _remove_filters(params)
@@ -638,14 +679,17 @@ def run_search(params: SearchParams, *, page_size: int) -> SearchResults:
     page = min(params.page, results.num_pages)
     results.page = page
     page_params = replace(params, page=page)
-    rows = _cached(
-        "hits",
-        page_params,
-        str(page_size),
-        lambda: _select(
-            page_params, sql, _HIT_COLUMNS, limit=page_size, offset=(page - 1) * page_size
-        ),
-    )
+    offset = (page - 1) * page_size
+
+    def compute_rows() -> list[tuple[Any, ...]]:
+        if use_library:
+            ids = library.page_ids(
+                page_params, sort=_sort(page_params, sql), limit=page_size, offset=offset
+            )
+            return _rows_by_ids(_HIT_COLUMNS, ids)
+        return _select(page_params, sql, _HIT_COLUMNS, limit=page_size, offset=offset)
+
+    rows = _cached("hits", page_params, f"{engine_name}|{page_size}", compute_rows)
     wanted = text.query_forms(sql.groups)
     urls = _Urls()
     lang = _ui_language()
@@ -653,10 +697,20 @@ def run_search(params: SearchParams, *, page_size: int) -> SearchResults:
     return results
 
 
+def _sort(params: SearchParams, sql: _Sql) -> str:
+    """The sort actually applied: relevance means newest first when there are no words."""
+    sort = params.sort if sql.has_text else params.effective_sort
+    return sort if sql.has_text or sort != "relevance" else "newest"
+
+
 def run_refs(params: SearchParams, *, limit: int) -> list[tuple[str, int]]:
     if limit <= 0:
         return []
     sql = _text_query(params)
+    if _use_library():
+        return library.page_refs(
+            params, sort=_sort(params, sql), limit=limit, record_types=record_type_keys()
+        )
     rows = _select(params, sql, "d.record_type, d.record_id", limit=limit, offset=0)
     return [(str(r[0]), int(r[1])) for r in rows]
 
@@ -674,15 +728,26 @@ class MapPoint:
 
 def run_map(params: SearchParams, *, limit: int) -> list[MapPoint]:
     sql = _text_query(params)
-    rows = _select(
-        params,
-        sql,
-        "d.record_type, d.record_id, d.slug, d.title, d.latitude, d.longitude",
-        limit=limit,
-        offset=0,
-        extra_where="d.latitude IS NOT NULL AND d.longitude IS NOT NULL",
-    )
+    columns = "d.record_type, d.record_id, d.slug, d.title, d.latitude, d.longitude"
+    if _use_library():
+        ids = library.page_ids(
+            params, sort=_sort(params, sql), limit=limit, offset=0, with_point=True
+        )
+        rows = []
+        for start in range(0, len(ids), 900):
+            rows += _rows_by_ids(columns, ids[start : start + 900])
+    else:
+        rows = _select(
+            params,
+            sql,
+            columns,
+            limit=limit,
+            offset=0,
+            extra_where="d.latitude IS NOT NULL AND d.longitude IS NOT NULL",
+        )
     urls = _Urls()
+    # One translation per type, not per point (a map holds up to 1,000).
+    labels = {key: str(label) for key, label in record_type_labels().items()}
     return [
         MapPoint(
             record_type=r[0],
@@ -691,7 +756,7 @@ def run_map(params: SearchParams, *, limit: int) -> list[MapPoint]:
             url=urls.url(r[0], r[2]),
             lat=float(r[4]),
             lon=float(r[5]),
-            type_label=_label(record_type_labels(), r[0]),
+            type_label=labels.get(r[0], r[0]),
         )
         for r in rows
     ]

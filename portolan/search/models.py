@@ -39,13 +39,15 @@ class SearchDocument(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     name_sort = models.CharField(max_length=120, blank=True)
+    # Generated demo data comes after real records on the landing and at equal relevance.
+    is_demo = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["record_type", "record_id"], name="unique_search_doc")
         ]
         indexes = [
-            models.Index(fields=["-published_at", "-id"], name="search_doc_newest"),
+            models.Index(fields=["is_demo", "-published_at", "-id"], name="search_doc_real_newest"),
             models.Index(fields=["name_sort", "id"], name="search_doc_name"),
             models.Index(fields=["port_city_id"], name="search_doc_city"),
             models.Index(fields=["organisation_id"], name="search_doc_org"),

@@ -3,11 +3,14 @@ each value, active-filter chips, sort links, export and feed links. No database 
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from typing import Any, cast
 
+from django.utils import formats
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .constants import SORT_LABELS, SORTS
 from .query import SearchParams, SearchResults, params_to_query
@@ -50,6 +53,67 @@ def _toggled(params: SearchParams, facet: str, value: str) -> SearchParams:
     return replace(params, **cast(dict[str, Any], {attr: chosen}), page=1)
 
 
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _items_html(items: list[dict[str, Any]], *, estimated: bool) -> SafeString:
+    """A facet's list items, built here rather than in a template loop: a search page has
+    about 90 of them, and the loop was half of the page's rendering time. Plain `html.escape`,
+    as `format_html` costs ~0.1 ms a call."""
+    remove = f'<span class="visually-hidden">{_e(gettext("Remove filter:"))} </span>'
+    about = (
+        '<span aria-hidden="true">~</span><span class="visually-hidden">'
+        f"{_e(pgettext('estimated count', 'about'))} </span>"
+        if estimated
+        else ""
+    )
+    current = ' aria-current="true"'
+    parts = []
+    for item in items:
+        selected = item["selected"]
+        on = " facet__link--on" if selected else ""
+        parts.append(
+            f'<li><a href="?{_e(item["query"])}" class="facet__link{on}" rel="nofollow"'
+            f"{current if selected else ''}>"
+            f'<span class="facet__box" aria-hidden="true">{"✓" if selected else ""}</span>'
+            f'<span class="facet__label">{remove if selected else ""}{_e(item["label"])}</span>'
+            f'<span class="facet__count">{about}'
+            f"{_e(formats.number_format(item['count'], force_grouping=True))}</span></a></li>"
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def hits_html(results: SearchResults) -> SafeString:
+    """The page's hits, built here for the same reason as the facet items."""
+    text_in = gettext("Text in %(language)s")
+    parts = []
+    for hit in results.hits:
+        lang = f' lang="{_e(hit.language)}"' if hit.language and hit.language != "other" else ""
+        meta = f'<span class="badge hit__type">{_e(hit.type_label)}</span>'
+        if hit.place:
+            meta += f' <span class="hit__place">{_e(hit.place)}</span>'
+        if hit.year:
+            meta += f' · <span class="hit__year">{_e(hit.year)}</span>'
+        if hit.status_label:
+            meta += f' · <span class="hit__status">{_e(hit.status_label)}</span>'
+        title = f'<a href="{_e(hit.url)}">{_e(hit.title)}</a>' if hit.url else _e(hit.title)
+        # The snippet is already escaped, with <mark> around matched words (text.highlight).
+        snippet = (
+            f'<p class="hit__snippet"{lang}>{hit.snippet_html}</p>' if hit.snippet_html else ""
+        )
+        language = (
+            f'<p class="hit__language">{_e(text_in % {"language": hit.language_label})}</p>'
+            if hit.language_label
+            else ""
+        )
+        parts.append(
+            f'<li class="hit hit--{_e(hit.record_type)}"><p class="hit__meta">{meta}</p>'
+            f'<h3 class="hit__title"{lang}>{title}</h3>{snippet}{language}</li>'
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped
+
+
 def facet_groups(params: SearchParams, results: SearchResults) -> list[dict[str, Any]]:
     groups = []
     for name, values in results.facets.items():
@@ -71,6 +135,7 @@ def facet_groups(params: SearchParams, results: SearchResults) -> list[dict[str,
                 "name": name,
                 "title": FACET_TITLES.get(name, name),
                 "items": items,
+                "items_html": _items_html(items, estimated=results.facets_estimated),
                 "open": has_selection or name in OPEN_FACETS,
                 "has_selection": has_selection,
             }
@@ -110,6 +175,7 @@ def page_context(params: SearchParams, results: SearchResults, *, language: str)
         "query": params_to_query(params),
         "export_query": export_query,
         "facet_groups": facet_groups(params, results),
+        "hits_html": hits_html(results),
         "active_filters": active_filters(params, results),
         "sort_links": [
             {

@@ -8,7 +8,6 @@ the vocabulary labels, which is cached)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
@@ -33,8 +32,7 @@ MAX_VALUES_PER_FILTER = filterspec.MAX_VALUES
 YEAR_MIN = filterspec.YEAR_MIN
 YEAR_MAX = filterspec.YEAR_MAX
 
-_SLUG_RE = re.compile(filterspec.SLUG_PATTERN)
-_COUNTRY_RE = re.compile(filterspec.COUNTRY_PATTERN)
+_RULES = filterspec.RULES
 
 
 @dataclass(frozen=True)
@@ -120,6 +118,9 @@ class SearchResults:
     page: int = 1
     page_size: int = 20
     suggestions: list[Suggestion] = field(default_factory=list)
+    # True when the facet counts were estimated from a sample of a large match set (the
+    # total is always exact).
+    facets_estimated: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -211,12 +212,10 @@ def _year(data: Any, key: str, errors: dict[str, str]) -> int | None:
     raw = _one(data, key).strip()
     if not raw:
         return None
-    if raw.isdigit() and filterspec.valid_year(int(raw)):
+    message = _RULES[key].error(raw)
+    if message is None:
         return int(raw)
-    errors[key] = gettext("Enter a year between %(min)d and %(max)d.") % {
-        "min": YEAR_MIN,
-        "max": YEAR_MAX,
-    }
+    errors[key] = message
     return None
 
 
@@ -236,18 +235,16 @@ def parse_params(
     types = _choose(data, "type", record_type_keys().__contains__, errors)
     regions = _choose(data, "region", REGION_VALUES.__contains__, errors, normalise=str.upper)
     countries = _choose(
-        data, "country", lambda v: bool(_COUNTRY_RE.match(v)), errors, normalise=str.upper
+        data, "country", _RULES["country"].accepts, errors, normalise=_RULES["country"].fold
     )
-    themes = _choose(data, "theme", lambda v: bool(_SLUG_RE.match(v)), errors)
+    themes = _choose(data, "theme", _RULES["theme"].accepts, errors, normalise=_RULES["theme"].fold)
     goal_strings = _choose(
-        data,
-        "goal",
-        lambda v: v.isdigit() and filterspec.GOAL_MIN <= int(v) <= filterspec.GOAL_MAX,
-        errors,
-        normalise=str.strip,
+        data, "goal", _RULES["goal"].accepts, errors, normalise=_RULES["goal"].fold
     )
     goals = tuple(int(v) for v in goal_strings)
-    audiences = _choose(data, "audience", lambda v: bool(_SLUG_RE.match(v)), errors)
+    audiences = _choose(
+        data, "audience", _RULES["audience"].accepts, errors, normalise=_RULES["audience"].fold
+    )
     kinds = _choose(data, "kind", KIND_VALUES.__contains__, errors)
     statuses = _choose(data, "status", status_values().__contains__, errors)
     year_from = _year(data, "year_from", errors)

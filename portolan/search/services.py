@@ -7,17 +7,20 @@ table, PostgreSQL tsvector column) is not known to the ORM, and because the bulk
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from portolan.core import registry
 from portolan.core.registry import SearchDocument
 
-from . import text
+from . import library, text
 from .backends import DOC_TABLE, backend
 
+logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000
 MIN_TERM_CHARS = 3
 MAX_TERM_CHARS = 30
@@ -46,6 +49,7 @@ _DOC_COLUMNS = (
     "published_at",
     "latitude",
     "longitude",
+    "is_demo",
     "name_sort",
 )
 
@@ -66,7 +70,10 @@ def _row(record: SearchDocument, doc_id: int) -> list[Any]:
     translations = {
         lang: {"title": title, "summary": summary} for lang, title, summary in record.translations
     }
-    published_at = connection.ops.adapt_datetimefield_value(record.published_at)
+    # To the second: "newest first" then orders alike in the table and in the library, whose
+    # sort key holds seconds and the document id.
+    published = record.published_at.replace(microsecond=0) if record.published_at else None
+    published_at = connection.ops.adapt_datetimefield_value(published)
     return [
         doc_id,
         record.record_type,
@@ -91,6 +98,7 @@ def _row(record: SearchDocument, doc_id: int) -> list[Any]:
         published_at,
         record.latitude,
         record.longitude,
+        bool(record.is_demo),
         text.normalise(record.title)[:120],
     ]
 
@@ -109,8 +117,16 @@ def _allocate_ids(cursor: Any, count: int) -> list[int]:
     return backend().allocate_ids(cursor, count)
 
 
-def _write(cursor: Any, records: Sequence[SearchDocument]) -> set[str]:
-    """Insert documents and their full-text rows; returns the words seen for suggestions."""
+def library_enabled() -> bool:
+    """Whether the embedded search library's index is kept beside the table."""
+    return getattr(settings, "SEARCH_ENGINE", "database") == "tantivy"
+
+
+def _write(
+    cursor: Any, records: Sequence[SearchDocument], library_rows: list[library.Row] | None = None
+) -> set[str]:
+    """Insert documents and their full-text rows; returns the words seen for suggestions.
+    With `library_rows`, also collects what the library indexes of each (the same forms)."""
     ids = _allocate_ids(cursor, len(records))
     rows = [_row(record, doc_id) for record, doc_id in zip(records, ids, strict=True)]
     terms: set[str] = set()
@@ -119,6 +135,20 @@ def _write(cursor: Any, records: Sequence[SearchDocument]) -> set[str]:
         title, summary, body = (text.tokenize(value) for value in _texts(record))
         terms |= _terms(title + summary)
         tokenized.append((title, summary, body))
+    if library_rows is not None:
+        for record, doc_id, row, words in zip(records, ids, rows, tokenized, strict=True):
+            library_rows.append(
+                library.Row(
+                    doc_id=doc_id,
+                    record=record,
+                    words=(
+                        text.tokens_text(words[0]),
+                        text.tokens_text(words[1]),
+                        text.tokens_text(words[2]),
+                    ),
+                    name_sort=row[-1],
+                )
+            )
     columns, placeholders = backend().document_columns(list(_DOC_COLUMNS), rows, tokenized)
     cursor.executemany(
         f"INSERT INTO {DOC_TABLE} ({', '.join(columns)}) VALUES ({', '.join(placeholders)})",  # noqa: S608
@@ -126,6 +156,16 @@ def _write(cursor: Any, records: Sequence[SearchDocument]) -> set[str]:
     )
     backend().after_documents(cursor, ids, tokenized)
     return terms
+
+
+def _apply_after_commit(refs: list[str], rows: list[library.Row]) -> None:
+    def run() -> None:
+        try:
+            library.apply(removed_refs=refs, rows=rows)
+        except Exception:  # The table is right; `rebuild_search_index` repairs the library.
+            logger.exception("search: updating the library index failed")
+
+    transaction.on_commit(run)
 
 
 def _changed() -> None:
@@ -165,8 +205,11 @@ def reindex(*, record_type: str, ids: Iterable[int]) -> int:
             _delete_docs(
                 cursor, f"record_type = %s AND record_id IN ({marks})", [record_type, *chunk]
             )
-        terms = _write(cursor, records) if records else set()
+        library_rows: list[library.Row] | None = [] if library_enabled() else None
+        terms = _write(cursor, records, library_rows) if records else set()
         _store_terms(cursor, terms)
+    if library_rows is not None:
+        _apply_after_commit([f"{record_type}:{i}" for i in wanted], library_rows)
     _changed()
     return len(records)
 
@@ -180,6 +223,8 @@ def remove(*, record_type: str, ids: Iterable[int]) -> None:
         _delete_docs(
             cursor, f"record_type = %s AND record_id IN ({marks})", [record_type, *reindex_ids]
         )
+    if library_enabled():
+        _apply_after_commit([f"{record_type}:{i}" for i in reindex_ids], [])
     _changed()
 
 
@@ -204,10 +249,13 @@ def indexed_refs(
 def rebuild_index(*, record_types: Sequence[str] | None = None) -> int:
     """Empty the index and index every public record again. Returns the number of documents.
 
-    This is what bulk imports and the demo generator call: `bulk_create` sends no signals."""
+    This is what bulk imports and the demo generator call: `bulk_create` sends no signals.
+    The library's index is rebuilt whole beside the live one and swapped in after commit; the
+    types not rebuilt are copied into it from their readers."""
     types = tuple(record_types or (t.key for t in registry.searchable()))
     count = 0
     terms: set[str] = set()
+    rebuild = library.Rebuild() if library_enabled() else None
     with connection.cursor() as cursor:
         if record_types is None:
             backend().clear(cursor)
@@ -219,12 +267,47 @@ def rebuild_index(*, record_types: Sequence[str] | None = None) -> int:
             for record in registry.documents(record_type, batch_size=BATCH_SIZE):
                 batch.append(record)
                 if len(batch) >= BATCH_SIZE:
-                    terms |= _write(cursor, batch)
+                    terms |= _write_batch(cursor, batch, rebuild)
                     count += len(batch)
                     batch = []
             if batch:
-                terms |= _write(cursor, batch)
+                terms |= _write_batch(cursor, batch, rebuild)
                 count += len(batch)
         _store_terms(cursor, terms)
+        if rebuild is not None:
+            for other in registry.searchable():
+                if other.key not in types:
+                    _copy_into(cursor, rebuild, other.key)
+    if rebuild is not None:
+        transaction.on_commit(rebuild.finish)
     _changed()
     return count
+
+
+def _write_batch(
+    cursor: Any, batch: list[SearchDocument], rebuild: library.Rebuild | None
+) -> set[str]:
+    if rebuild is None:
+        return _write(cursor, batch)
+    rows: list[library.Row] = []
+    terms = _write(cursor, batch, rows)
+    rebuild.add(rows)
+    return terms
+
+
+def _copy_into(cursor: Any, rebuild: library.Rebuild, record_type: str) -> None:
+    """Add a type's current documents (kept in the table) to a library rebuild."""
+    cursor.execute(
+        f"SELECT record_id, id, name_sort FROM {DOC_TABLE} WHERE record_type = %s",  # noqa: S608
+        [record_type],
+    )
+    known = {int(r[0]): (int(r[1]), str(r[2])) for r in cursor.fetchall()}
+    rows: list[library.Row] = []
+    for record in registry.documents(record_type, ids=sorted(known), batch_size=BATCH_SIZE):
+        doc_id, name_sort = known[record.record_id]
+        title, summary, body = (text.index_text(value) for value in _texts(record))
+        rows.append(library.Row(doc_id, record, (title, summary, body), name_sort))
+        if len(rows) >= BATCH_SIZE:
+            rebuild.add(rows)
+            rows = []
+    rebuild.add(rows)

@@ -180,11 +180,19 @@ def _words(value: str) -> Iterator[tuple[int, int, bool]]:
         yield last, len(value), False
 
 
+@lru_cache(maxsize=200_000)
+def word_forms(word: str) -> frozenset[str]:
+    """Every form of every token of a word as written: snippets test each word of a page of
+    summaries against the query, and the same words recur from page to page."""
+    return frozenset(
+        form
+        for token in _WORD_RE.findall(normalise_word(word))
+        for form in forms(token[:MAX_TOKEN_CHARS])
+    )
+
+
 def word_matches(word: str, wanted: frozenset[str]) -> bool:
-    for token in _WORD_RE.findall(normalise_word(word)):
-        if not wanted.isdisjoint(forms(token[:MAX_TOKEN_CHARS])):
-            return True
-    return False
+    return not wanted.isdisjoint(word_forms(word))
 
 
 def highlight(value: str, wanted: frozenset[str], *, max_chars: int = 260) -> str:

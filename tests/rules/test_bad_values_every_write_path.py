@@ -125,7 +125,7 @@ def _messages_from_restore(member, city, data) -> list[str]:
             obj["fields"].update({k: v for k, v in data.items() if k != "port_city"})
     _empty_database()
     with pytest.raises(backup.BackupError) as excinfo:
-        backup.restore(document)
+        backup.restore(data=document)
     return [str(excinfo.value)]
 
 
@@ -216,3 +216,19 @@ def test_csv_with_a_nul_character_is_refused_whole():
     )
     assert output.plan is None
     assert "binary" in output.file_error
+
+
+@pytest.mark.parametrize("value", [1200, 3000, -5, 40_000, "abc"])
+@pytest.mark.parametrize("path", ["form", "api"])
+def test_a_bad_year_gets_exactly_the_year_message(client, path, value):
+    """Too early, too late, negative or not a number: one message, the model's, not a second
+    one about the column's integer range or the number's type."""
+    member = MembershipFactory()
+    city = PortCityFactory()
+    data = _valid(city, start_year=value)
+    with translation.override("en"):
+        if path == "form":
+            messages = _messages_from_form(client, member, city, data)
+        else:
+            messages = _messages_from_api(client, member, city, data)
+    assert messages == [YEAR], messages

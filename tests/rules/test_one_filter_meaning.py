@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.http import QueryDict
+from django.test import TestCase
 
 from portolan.catalogue.models import Initiative
 from portolan.core.models import Goal, Theme
@@ -30,7 +31,7 @@ INITIATIVE_ONLY = {"theme", "goal"}
 
 
 @pytest.fixture
-def catalogue():
+def catalogue(search_engine):
     first, second = Theme.objects.order_by("slug")[:2]
     goal3, goal5 = Goal.objects.get(number=3), Goal.objects.get(number=5)
     france = OrganisationFactory(port_city=PortCityFactory(country="FR", region="EU"))
@@ -50,7 +51,8 @@ def catalogue():
     records["2010-2012"].themes.set([second])
     records["no years"].themes.set([first])
     records["no years"].goals.set([goal3])
-    search_services.rebuild_index()
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the library swaps in on commit
+        search_services.rebuild_index()
     return records, {"first": first.slug, "second": second.slug}
 
 
@@ -155,3 +157,38 @@ def test_a_reversed_year_range_is_refused_on_every_path(client, catalogue):
     assert client.get(f"/api/v1/port-centers?{query}").status_code == 400
     assert client.get(f"/en/open-data/export.json?{query}").status_code == 400
     assert client.get(f"/feeds/initiatives.rss?{query}").status_code == 400
+
+
+# (parameter, value in its one spelling, values no path accepts)
+VALUE_RULES = [
+    ("country", "FR", ["FRA", "F1", "F"]),
+    ("theme", "{first}", ["a" * 81, "a b", "<b>"]),
+    ("goal", "3", ["0", "100", "three"]),
+    ("year_from", "2020", ["999", "2201", "abc"]),
+]
+
+
+@pytest.mark.parametrize(("param", "good", "bad"), VALUE_RULES, ids=[r[0] for r in VALUE_RULES])
+def test_the_page_and_the_api_accept_and_refuse_the_same_values(
+    client, catalogue, param, good, bad
+):
+    _records, themes = catalogue
+    good = good.format(**themes)
+    _params, errors = parse_params(QueryDict(f"{param}={good}"))
+    assert param not in errors
+    assert client.get(f"/api/v1/initiatives?{param}={good}").status_code == 200
+    for value in bad:
+        _params, errors = parse_params(QueryDict(f"{param}={value}"))
+        assert param in errors, value
+        response = client.get(f"/api/v1/initiatives?{param}={value}")
+        assert response.status_code == 400, value
+
+
+def test_the_page_folds_the_case_the_api_asks_for(client, catalogue):
+    """A person typing `country=fr` on the page means FR; the API, for programs, takes one
+    spelling and says which."""
+    params, errors = parse_params(QueryDict("country=fr"))
+    assert errors == {} and params.countries == ("FR",)
+    response = client.get("/api/v1/initiatives?country=fr")
+    assert response.status_code == 400
+    assert "two capital letters" in response.json()["errors"][0]["message"]

@@ -1,58 +1,83 @@
-"""The routers of the catalogue's record types (initiatives, Port Centers): one factory, so both
-kinds get the same reads (drafts too for their organisation's token holders) and the same
-writes through the catalogue services, the code path of the web editor."""
+"""The router factory of the catalogue's record types (initiatives, Port Centers): one factory,
+so both kinds get the same reads (drafts too for their organisation's token holders) and the same
+writes through the catalogue services, the code path of the web editor.
+
+The record app declares what differs in its `records.py` (`ApiSpec.options`: names, tag, default
+order, its API shapes, selectors and services by dotted path); `portolan.api.api` mounts one
+router per registered type. Writes ask the type's permissions (the registry's, the catalogue's
+rule) before the services, which ask again."""
 
 # No `from __future__ import annotations`: ninja reads the views' annotations as objects (a
 # @paginate view's in its own module, where string annotations such as Query[...] would not
 # resolve), and here they are the factory's arguments.
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from portolan.catalogue import selectors_api, services
+from portolan.catalogue import services
+from portolan.core import registry
+from portolan.core.registry import RecordType
 
 from ..auth import token_auth
 from ..pagination import PagePagination
-from ..schemas import (
-    InitiativeCreate,
-    InitiativeOut,
-    InitiativeUpdate,
-    PortCenterCreate,
-    PortCenterOut,
-    PortCenterUpdate,
-    service_data,
-)
+from ..schemas import service_data
 from .common import WRITE_ERRORS, detail, found, id_param, responses, slug_param
-from .filters import InitiativeFilters, PortCenterFilters, reject_unknown_slugs
-from .records import catalogue_filters, owner_organisation, reader, record_list, writer
+from .filters import ListFilters
+from .records import owner_organisation, reader, record_list, writer
+
+
+def resolve(target: Any) -> Any:
+    """A dotted path ("module:attribute" or "module.attribute") as the object it names."""
+    if not isinstance(target, str):
+        return target
+    return import_string(target.replace(":", "."))
 
 
 @dataclass(frozen=True)
 class RecordApi:
-    """What differs between two record types' endpoints."""
+    """What differs between two record types' endpoints, read from the type's `ApiSpec`."""
 
-    record_type: str  # registry key
+    record_type: RecordType
     singular: str  # in operation ids: list_<plural>, get_<singular>, ...
     plural: str
     tag: str
     out: Any
     create_body: Any
     update_body: Any
-    filters: Any
+    filters: Any  # a ListFilters schema: `filters.filter(queryset)` checks values, then filters
     default_sort: str
     visible_to: Callable[[Any], Any]
-    filter_queryset: Callable[[Any, Any], Any]
     visible: Callable[..., Any]
     create: Callable[..., Any]
     update: Callable[..., Any]
-    summaries: dict[str, str]
+    record_argument: str  # the update service's name for the record
+    summaries: Mapping[str, str]
+
+    @classmethod
+    def of(cls, record_type: RecordType) -> "RecordApi":
+        assert record_type.api is not None, record_type.key
+        options = dict(record_type.api.options)
+        for name in ("out", "create_body", "update_body", "filters", "visible_to", "visible"):
+            options[name] = resolve(options[name])
+        for name in ("create", "update"):
+            options[name] = resolve(options[name])
+        return cls(record_type=record_type, **options)
+
+    def may_edit(self, user: Any, record: Any) -> None:
+        if not registry.get(self.record_type.key).permissions.can_edit(user, record):
+            raise PermissionDenied(_("You cannot change this record."))
 
 
-def record_router(spec: RecordApi) -> Router:
+def record_router(record_type: RecordType) -> Router:
+    """The list, read, create, change and submit endpoints of one catalogue record type."""
+    spec = RecordApi.of(record_type)
     router = Router(tags=[spec.tag])
     module = "portolan_api_routers_" + spec.plural
     out, filters_type = spec.out, spec.filters
@@ -66,11 +91,10 @@ def record_router(spec: RecordApi) -> Router:
     )
     @paginate(PagePagination)
     def list_records(request: HttpRequest, filters: Query[filters_type]) -> Any:  # type: ignore[valid-type]
-        reject_unknown_slugs(filters)
-        qs = spec.filter_queryset(spec.visible_to(reader(request)), catalogue_filters(filters))
+        qs = cast(ListFilters, filters).filter(spec.visible_to(reader(request)))
         return record_list(
             request,
-            record_type=spec.record_type,
+            record_type=spec.record_type.key,
             qs=qs,
             filters=filters,
             default_sort=spec.default_sort,
@@ -125,7 +149,8 @@ def record_router(spec: RecordApi) -> Router:
     ) -> Any:
         user = writer(request)
         record = found(spec.visible(user, pk=id))
-        spec.update(actor=user, record=record, data=service_data(payload))
+        spec.may_edit(user, record)
+        spec.update(actor=user, **{spec.record_argument: record}, data=service_data(payload))
         return spec.visible(user, pk=id)
 
     @router.post(
@@ -138,69 +163,8 @@ def record_router(spec: RecordApi) -> Router:
     def submit_record(request: HttpRequest, id: int = id_param()) -> Any:  # noqa: A002
         user = writer(request)
         record = found(spec.visible(user, pk=id))
+        spec.may_edit(user, record)
         services.record_submit(actor=user, record=record)
         return spec.visible(user, pk=id)
 
     return router
-
-
-initiatives = record_router(
-    RecordApi(
-        record_type="initiative",
-        singular="initiative",
-        plural="initiatives",
-        tag="initiatives",
-        out=InitiativeOut,
-        create_body=InitiativeCreate,
-        update_body=InitiativeUpdate,
-        filters=InitiativeFilters,
-        default_sort="newest",
-        visible_to=selectors_api.initiatives_visible_to,
-        filter_queryset=selectors_api.filter_initiatives,
-        visible=selectors_api.visible_initiative,
-        create=lambda *, actor, organisation, data: services.initiative_create(
-            actor=actor, organisation=organisation, data=cast(services.InitiativeData, data)
-        ),
-        update=lambda *, actor, record, data: services.initiative_update(
-            actor=actor, initiative=record, data=cast(services.InitiativeData, data)
-        ),
-        summaries={
-            "list": "List initiatives",
-            "get": "An initiative by id",
-            "by_slug": "An initiative by slug",
-            "create": "Create a draft initiative",
-            "update": "Change an initiative (only the fields sent)",
-            "submit": "Submit an initiative for publication",
-        },
-    )
-)
-port_centers = record_router(
-    RecordApi(
-        record_type="port_center",
-        singular="port_center",
-        plural="port_centers",
-        tag="port centers",
-        out=PortCenterOut,
-        create_body=PortCenterCreate,
-        update_body=PortCenterUpdate,
-        filters=PortCenterFilters,
-        default_sort="name",
-        visible_to=selectors_api.port_centers_visible_to,
-        filter_queryset=selectors_api.filter_port_centers,
-        visible=selectors_api.visible_port_center,
-        create=lambda *, actor, organisation, data: services.port_center_create(
-            actor=actor, organisation=organisation, data=cast(services.PortCenterData, data)
-        ),
-        update=lambda *, actor, record, data: services.port_center_update(
-            actor=actor, port_center=record, data=cast(services.PortCenterData, data)
-        ),
-        summaries={
-            "list": "List Port Centers",
-            "get": "A Port Center by id",
-            "by_slug": "A Port Center by slug",
-            "create": "Create a draft Port Center profile",
-            "update": "Change a Port Center profile (only the fields sent)",
-            "submit": "Submit a Port Center profile for publication",
-        },
-    )
-)

@@ -14,7 +14,7 @@ from .. import fulltext
 from ..pagination import PagePagination
 from ..schemas import OrganisationOut
 from .common import detail, id_param, listing, responses, slug_param
-from .filters import OrganisationFilters, reject_unknown_slugs
+from .filters import OrganisationFilters
 
 router = Router(tags=["organisations"])
 
@@ -26,18 +26,7 @@ def _organisations() -> Any:
 @router.get("", response=responses(list[OrganisationOut]), summary="List organisations")
 @paginate(PagePagination)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
-    reject_unknown_slugs(filters)
-    qs = _organisations()
-    if filters.kind:
-        qs = qs.filter(kind__in=filters.kind)
-    if filters.region:
-        qs = qs.filter(port_city__region__in=filters.region)
-    if filters.country:
-        qs = qs.filter(port_city__country__in=[c.upper() for c in filters.country])
-    if filters.port_city:
-        qs = qs.filter(port_city__slug__in=filters.port_city)
-    if filters.is_member is not None:
-        qs = qs.filter(is_member=filters.is_member)
+    qs = filters.filter(_organisations())
     qs = (
         qs.order_by("-updated_at", "-id")
         if filters.sort == "updated"

@@ -14,7 +14,7 @@ from .. import fulltext
 from ..pagination import PagePagination
 from ..schemas import PortCityOut
 from .common import detail, id_param, listing, responses, slug_param
-from .filters import PlaceFilters, reject_unknown_slugs
+from .filters import PlaceFilters
 
 router = Router(tags=["port cities"])
 
@@ -22,12 +22,7 @@ router = Router(tags=["port cities"])
 @router.get("", response=responses(list[PortCityOut]), summary="List port cities")
 @paginate(PagePagination)
 def list_port_cities(request: HttpRequest, filters: Query[PlaceFilters]) -> Any:
-    reject_unknown_slugs(filters)
-    qs = PortCity.objects.order_by("name", "id")
-    if filters.region:
-        qs = qs.filter(region__in=filters.region)
-    if filters.country:
-        qs = qs.filter(country__in=[c.upper() for c in filters.country])
+    qs = filters.filter(PortCity.objects.order_by("name", "id"))
     ranked = fulltext.ranked_ids("port_city", filters.q)
     return listing(request, qs, ordered_ids=ranked)
 

@@ -1,19 +1,16 @@
-"""What the initiative and Port Center routers share: turning query parameters into catalogue
-filters, ordering, and the owner organisation of a new record."""
+"""What the initiative and Port Center routers share: ordering, full-text ranking, and the owner
+organisation of a new record."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portolan.accounts.models import Organisation, Visitor
-from portolan.catalogue import selectors_api
 from portolan.catalogue.permissions import member_organisation_ids
 
 from .. import fulltext
@@ -28,34 +25,6 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
     "title": ("title", "id"),
     "name": ("name", "id"),
 }
-
-
-def catalogue_filters(filters: RecordFilters) -> selectors_api.RecordFilters:
-    values = filters.model_dump(mode="json")
-    return selectors_api.RecordFilters(
-        region=values["region"],
-        country=values["country"],
-        port_city=values["port_city"],
-        organisation=values["organisation"],
-        organisation_kind=values["kind"],
-        audience=values["audience"],
-        status=values.get("status", []),
-        theme=values.get("theme", []),
-        goal=values.get("goal", []),
-        offer=values.get("offer", []),
-        language=values.get("language", []),
-        publication_status=values["publication_status"],
-        year_from=filters.year_from,
-        year_to=filters.year_to,
-        updated_since=_aware(filters.updated_since),
-    )
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """A time without a zone is read as UTC (the API's documented zone)."""
-    if moment is None or timezone.is_aware(moment):
-        return moment
-    return timezone.make_aware(moment, UTC)
 
 
 def record_list(

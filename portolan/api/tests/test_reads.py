@@ -141,7 +141,7 @@ def test_initiative_filters_follow_the_search_facets(client):
         matching.slug,
         other_theme.slug,
     }
-    assert set(_slugs(client.get("/api/v1/initiatives?region=AS&country=jp"))) == {
+    assert set(_slugs(client.get("/api/v1/initiatives?region=AS&country=JP"))) == {
         matching.slug,
         other_theme.slug,
     }

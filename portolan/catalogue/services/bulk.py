@@ -7,14 +7,20 @@ show and restore links, writes the history rows with simple-history's bulk helpe
 many-to-many rows straight into the through tables. It sends no save signals: callers bring
 search in step themselves (the import reindexes what it wrote, demo generation rebuilds).
 
+Two callers bring their own guarantees: the staff import has already run `record_errors` on
+every row to report each cell's error in its dry run (`validated=True`: the rules are not run a
+second time), and a backup restore puts records back as they were (`restoring=True`: ids,
+slugs and dates kept, one history entry per record saying it was restored).
+
 Queries per call, whatever the number of rows: one per relation to read the links of updated
 records whose links are not given, one to reserve the new records' ids, one insert of records
 and one of history rows (plus one update) per model, one delete and one insert per written
 relation. New records and their history rows are plain rows of the fields' database values
 (`Field.get_db_prep_save`, as Django's own inserts), written with COPY on PostgreSQL and one
 executemany on SQLite: no SQL compiled per batch of 999 parameters, no historical model
-instance per row. Updates go through simple-history's `bulk_update_with_history`, split every
-2,000 rows.
+instance per row. Updates, and the records a restore puts back (Django's `bulk_create`, then one
+update of the kept dates), go through Django's and simple-history's bulk helpers, split every
+2,000 rows (and on SQLite every 999 parameters).
 
 Validation runs every field's rules through `Field.clean`, like `Model.full_clean`, and the
 model's `clean()` per record; within one call a field's verdict on a value it already judged
@@ -31,7 +37,11 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import (
+    bulk_create_with_history,
+    bulk_update_with_history,
+    get_history_manager_for_model,
+)
 
 from portolan.accounts.models import Organisation, User
 
@@ -42,6 +52,8 @@ if TYPE_CHECKING:
     from django.db.models import Model
 
 BulkModel = type[Initiative] | type[PortCenter] | type[Organisation]
+# The models the writer takes, parents first (Port Centers and initiatives link organisations).
+BULK_MODELS: tuple[BulkModel, ...] = (Organisation, PortCenter, Initiative)
 
 _LINKS: dict[type[Model], dict[str, tuple[type[Model], str]]] = {
     Initiative: _INITIATIVE_M2M,
@@ -320,6 +332,38 @@ def write_links(model: BulkModel, rows: Sequence[BulkRow], *, replace: bool = Tr
     return written
 
 
+def _insert_as_they_were(
+    model: BulkModel, rows: Sequence[BulkRow], *, actor: User | None, reason: str
+) -> None:
+    """Records that existed before (a backup's) inserted with their primary keys and dates,
+    then one history version each: a change ("~") after the versions restored with them, by
+    `actor` with `reason`. `bulk_create` stamps auto_now(_add) dates with the present time, so
+    the given ones are put back with one `bulk_update` (which does not stamp them) before the
+    history copies the records."""
+    records = [row.record for row in rows]
+    if not records:
+        return
+    stamped = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    given = [[getattr(record, name) for name in stamped] for record in records]
+    model._default_manager.bulk_create(records, batch_size=_BATCH)
+    if stamped:
+        for record, values in zip(records, given, strict=True):
+            for name, value in zip(stamped, values, strict=True):
+                setattr(record, name, value)
+        model._default_manager.bulk_update(records, stamped, batch_size=_BATCH)
+    get_history_manager_for_model(model).bulk_history_create(
+        records,
+        batch_size=_BATCH,
+        update=True,
+        default_user=actor,
+        default_change_reason=reason,
+    )
+
+
 @transaction.atomic
 def records_bulk_write(
     *,
@@ -329,22 +373,36 @@ def records_bulk_write(
     update_fields: Iterable[str] = (),
     actor: User | None,
     reason: str,
+    validated: bool = False,
+    restoring: bool = False,
 ) -> int:
     """Create `creates` and save `update_fields` of `updates` (records already in the database),
     all or nothing. Raises ValidationError({row label: ["field: message", ...]}) before any
-    write. Returns the number of link rows written."""
+    write. Returns the number of link rows written.
+
+    `validated=True` says the caller ran `record_errors` on every row and changed none since
+    (the import's plan); the rules then run once, not twice. `restoring=True` takes creates
+    that carry their primary key (a backup's records): ids, slugs and created/updated dates are
+    kept, the links' snapshot is made from the links given, and each record gets one history
+    version recording the restore (who: `actor`, why: `reason`, when: now)."""
     for row in [*creates, *updates]:
         if not isinstance(row.record, model):
             raise TypeError(f"{row.record!r} is not a {model.__name__}")
         if set(row.links or {}) - set(_LINKS[model]):
             raise ValueError(f"Links given for fields {model.__name__} does not have.")
-    if any(row.record.pk is not None for row in creates) or any(
+    if restoring:
+        if updates or any(row.record.pk is None for row in creates):
+            raise ValueError("A restore only creates records, each with its primary key.")
+    elif any(row.record.pk is not None for row in creates) or any(
         row.record.pk is None for row in updates
     ):
         raise ValueError("Creates have no primary key yet; updates have one.")
-    _validate([*creates, *updates])
+    if not validated:
+        _validate([*creates, *updates])
     _set_snapshots(model, creates, updates)
-    if creates:
+    if restoring:
+        _insert_as_they_were(model, creates, actor=actor, reason=reason)
+    elif creates:
         _create_with_history(model, [row.record for row in creates], actor, reason)
     if updates:
         fields = set(update_fields) | {"updated_at"}
@@ -364,4 +422,11 @@ def records_bulk_write(
     return write_links(model, creates, replace=False) + write_links(model, updates)
 
 
-__all__ = ["BulkRow", "insert_rows", "record_errors", "records_bulk_write", "write_links"]
+__all__ = [
+    "BULK_MODELS",
+    "BulkRow",
+    "insert_rows",
+    "record_errors",
+    "records_bulk_write",
+    "write_links",
+]

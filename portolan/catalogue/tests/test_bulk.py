@@ -183,3 +183,67 @@ def test_bulk_ids_stay_in_step_with_ordinary_saves(owner):
     later = InitiativeFactory(organisation=owner, port_city=owner.port_city)
     assert later.pk > ids[-1]
     assert Initiative.history.filter(id__in=ids, history_type="+").count() == 3
+
+
+def test_restoring_keeps_ids_slugs_and_dates_and_adds_one_version_saying_so(owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    staff = StaffFactory()
+    long_ago = timezone.now() - timedelta(days=400)
+    record = _initiative(owner, 1, id=4242, created_at=long_ago, updated_at=long_ago)
+    records_bulk_write(
+        model=Initiative,
+        creates=[BulkRow(record=record, links=_links(), label="initiative 4242")],
+        actor=staff,
+        reason="Restored from backup b.json",
+        restoring=True,
+    )
+    restored = Initiative.objects.get()
+    assert (restored.pk, restored.slug) == (4242, "harbour-days-1")
+    assert restored.created_at == long_ago and restored.updated_at == long_ago
+    assert restored.linked["themes"] == ["education", "heritage"]
+    version = restored.history.get()
+    assert version.history_type == "~"  # the record existed before; this is its restore
+    assert (version.history_user, version.history_change_reason) == (
+        staff,
+        "Restored from backup b.json",
+    )
+    assert timezone.now() - version.history_date < timedelta(minutes=1)
+
+
+def test_restoring_checks_the_rules_like_any_write(owner):
+    bad = _initiative(owner, 1, id=7, start_year=1200)
+    with pytest.raises(ValidationError) as caught:
+        records_bulk_write(
+            model=Initiative,
+            creates=[BulkRow(record=bad, links=_links(), label="initiative 7")],
+            actor=None,
+            reason="restore",
+            restoring=True,
+        )
+    assert any(m.startswith("start_year: ") for m in caught.value.message_dict["initiative 7"])
+    assert Initiative.objects.count() == 0
+    with pytest.raises(ValueError, match="primary key"):
+        records_bulk_write(
+            model=Initiative,
+            creates=[BulkRow(record=_initiative(owner, 2))],
+            actor=None,
+            reason="restore",
+            restoring=True,
+        )
+
+
+def test_validated_rows_are_not_checked_again(owner, monkeypatch):
+    from portolan.catalogue.services import bulk
+
+    calls = []
+    monkeypatch.setattr(bulk, "record_errors", lambda record, memo=None: calls.append(record) or {})
+    row = BulkRow(record=_initiative(owner, 1), links=_links())
+    records_bulk_write(model=Initiative, creates=[row], actor=None, reason="x", validated=True)
+    assert calls == [] and Initiative.objects.count() == 1
+    records_bulk_write(
+        model=Initiative, creates=[BulkRow(record=_initiative(owner, 2))], actor=None, reason="x"
+    )
+    assert len(calls) == 1

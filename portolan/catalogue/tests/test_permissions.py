@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from portolan.catalogue import permissions
 from portolan.catalogue.models import Initiative, PortCenter, PublicationStatus
+from portolan.core import registry
 from portolan.testing.factories import (
     InitiativeFactory,
     MembershipFactory,
@@ -88,3 +89,25 @@ def test_users_without_membership_cannot_edit_anything(world):
     assert not any(permissions.can_edit(nobody, r) for r in records.values())
     assert not permissions.can_moderate(nobody)
     assert permissions.editable_organisations(nobody).count() == 0
+
+
+# --- the record types' permissions, as the registry names them --------------------------------
+
+
+def test_the_registry_asks_these_rules_for_every_catalogue_record_type():
+    member = MembershipFactory()
+    staff = StaffFactory()
+    anonymous = AnonymousUser()
+    for key, factory in (("initiative", InitiativeFactory), ("port_center", PortCenterFactory)):
+        rules = registry.get(key).permissions
+        draft = factory(
+            organisation=member.organisation, publication_status="draft", published_at=None
+        )
+        assert not rules.can_view(anonymous, draft)
+        assert rules.can_view(member.user, draft) and rules.can_edit(member.user, draft)
+        assert not rules.can_moderate(member.user) and rules.can_moderate(staff)
+    for key in ("organisation", "port_city"):
+        rules = registry.get(key).permissions
+        record = member.organisation if key == "organisation" else member.organisation.port_city
+        assert rules.can_view(anonymous, record)
+        assert not rules.can_edit(member.user, record) and rules.can_edit(staff, record)

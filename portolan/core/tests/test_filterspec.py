@@ -88,3 +88,34 @@ def test_open_ended_spans_reach_a_later_decade_some_record_starts_in():
 def test_every_facet_parameter_is_named_once():
     assert len(filterspec.PARAMS) == len(set(filterspec.PARAMS))
     assert {"year_from", "year_to", "theme", "goal", "country"} <= set(filterspec.PARAMS)
+
+
+# --- accepted values -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("param", "good", "bad"),
+    [
+        ("country", ["FR", "JP"], ["fr", "FRA", "F", "F1", "", "ÉS"]),
+        ("theme", ["ports", "a-b_c1", "a" * 80], ["Ports", "a" * 81, "a b", "<b>", ""]),
+        ("port_city", ["le-havre", "a" * 240], ["Le-Havre", "a" * 241, "le havre"]),
+        ("goal", [1, "3", 99], [0, "100", "three", "-1", "3.0", True]),
+        ("year_from", [1000, "2020", 2200], [999, "2201", "abc", "", "٢٠٢٠"]),
+    ],
+)
+def test_each_facet_rule_accepts_its_one_spelling_only(param, good, bad):
+    rule = filterspec.RULES[param]
+    assert all(rule.accepts(value) for value in good), good
+    assert not any(rule.accepts(value) for value in bad), bad
+
+
+def test_a_refused_value_is_named_in_the_message():
+    assert "“FRA”" in filterspec.RULES["country"].error("FRA")
+    assert "“0”" in filterspec.RULES["goal"].error("0")
+    assert filterspec.RULES["year_to"].error("abc") == "Enter a year between 1000 and 2200."
+
+
+def test_folding_turns_typing_into_the_one_spelling():
+    assert filterspec.RULES["country"].fold(" fr ") == "FR"
+    assert filterspec.RULES["theme"].fold("Ports") == "ports"
+    assert filterspec.RULES["goal"].fold(" 3") == "3"

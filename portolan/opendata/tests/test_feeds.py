@@ -203,6 +203,46 @@ def test_feed_sends_an_etag_and_answers_304_to_if_none_match(client, catalogue):
     assert client.get("/feeds/initiatives.rss", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
+def test_unpublishing_the_newest_initiative_gives_a_new_feed_to_either_revalidation(
+    client, catalogue
+):
+    from portolan.catalogue.models import Initiative
+
+    Initiative.objects.filter(pk=catalogue["school"].pk).update(
+        updated_at=timezone.now() - timedelta(days=2)
+    )
+    first = client.get("/feeds/initiatives.atom")
+    assert b"Cruise welcome" in first.content
+    # The newest entry leaves the feed (a member's edit sends it back to review), later than
+    # the reader's copy: HTTP dates count whole seconds, so the change is dated a minute on.
+    Initiative.objects.filter(pk=catalogue["cruise"].pk).update(
+        publication_status="submitted", updated_at=timezone.now() + timedelta(minutes=1)
+    )
+    for headers in (
+        {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"]},
+        {"HTTP_IF_NONE_MATCH": first["ETag"]},
+        {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"], "HTTP_IF_NONE_MATCH": first["ETag"]},
+    ):
+        again = client.get("/feeds/initiatives.atom", **headers)
+        assert again.status_code == 200, headers
+        assert b"Cruise welcome" not in again.content
+        assert b"Harbour school days" in again.content
+    assert again["Last-Modified"] != first["Last-Modified"]
+    # The new copy is fresh until the next change.
+    fresh = client.get("/feeds/initiatives.atom", HTTP_IF_MODIFIED_SINCE=again["Last-Modified"])
+    assert fresh.status_code == 304
+    # A draft that was never published is no part of the feed: editing it changes nothing.
+    Initiative.objects.filter(pk=catalogue["draft"].pk).update(
+        updated_at=timezone.now() + timedelta(minutes=5)
+    )
+    unchanged = client.get(
+        "/feeds/initiatives.atom",
+        HTTP_IF_MODIFIED_SINCE=again["Last-Modified"],
+        HTTP_IF_NONE_MATCH=again["ETag"],
+    )
+    assert unchanged.status_code == 304
+
+
 def test_not_modified_answer_costs_one_query(client, catalogue, django_assert_num_queries):
     etag = client.get("/feeds/initiatives.atom?q=cruise")["ETag"]
     with django_assert_num_queries(1):

@@ -393,3 +393,27 @@ def test_imported_version_carries_its_links_and_restoring_it_brings_them_back(ha
     catalogue_services.record_restore(actor=staff, record=initiative, history_id=version.history_id)
     assert sorted(initiative.themes.values_list("slug", flat=True)) == ["education", "heritage"]
     assert list(initiative.partners.values_list("slug", flat=True)) == ["partner"]
+
+
+def test_commit_runs_the_model_rules_once_per_row(havre, staff, monkeypatch):
+    """The plan's check is the one the writer trusts: no row is validated twice."""
+    calls = []
+    checked = bulk.record_errors
+
+    def counted(record):
+        calls.append(record.external_id)
+        return checked(record)
+
+    monkeypatch.setattr(bulk, "record_errors", counted)
+    monkeypatch.setattr(importing, "record_errors", counted)
+    output = run("organisations", ORGS_CSV, user=staff)
+    assert output.ok
+    assert sorted(calls) == ["ORG-1", "ORG-2"]
+    # A bad row is still caught by that one check, and nothing is written.
+    calls.clear()
+    bad = ORGS_CSV.replace("https://example.org", "notaurl").replace("ORG-", "NEW-")
+    output = run("organisations", bad, user=staff)
+    assert not output.ok
+    assert any(e.startswith("website:") for e in output.plan.rows[0].errors)
+    assert sorted(calls) == ["NEW-1", "NEW-2"]
+    assert Organisation.objects.count() == 2

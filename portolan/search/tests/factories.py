@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.test import TestCase
+
 from portolan.catalogue.models import InitiativeTranslation
 from portolan.core.models import Audience, Goal, Theme
 from portolan.search import services
@@ -9,7 +11,10 @@ from portolan.testing.factories import InitiativeFactory
 
 
 def index() -> int:
-    return services.rebuild_index()
+    """Rebuild the index as a committed transaction would: the library's new index is swapped
+    in by an on-commit callback, which a test's rolled-back transaction never runs by itself."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.rebuild_index()
 
 
 def initiative(*, themes=(), goals=(), audiences=(), translations=(), **fields):

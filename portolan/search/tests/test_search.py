@@ -1,4 +1,7 @@
-"""The search service against the real database backend (run on SQLite and PostgreSQL)."""
+"""The search service against the real database backend (run on SQLite and PostgreSQL), once
+with each engine: the database's full-text index and the embedded library's."""
+
+from datetime import timedelta
 
 import pytest
 
@@ -12,7 +15,7 @@ from portolan.testing.factories import (
     PortCityFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_engine")]
 
 
 def _find(q="", **filters):
@@ -298,3 +301,18 @@ def test_query_with_only_punctuation_lists_everything_newest_first():
     index()
     results = _find("!!! ??? ***")
     assert results.total >= 1
+
+
+def test_real_records_come_before_demo_ones_on_the_landing_and_at_equal_relevance():
+    real = initiative(title="Cruise terminal open day", summary="Visits of the terminal.")
+    demo = initiative(
+        title="Cruise terminal open day",
+        summary="Visits of the terminal.",
+        is_demo=True,
+        published_at=real.published_at + timedelta(days=30),
+    )
+    index()
+    landing = [h.record_id for h in search(SearchParams(types=("initiative",))).hits]
+    assert landing == [real.pk, demo.pk]
+    found = [h.record_id for h in _find("cruise terminal").hits]
+    assert found == [real.pk, demo.pk]

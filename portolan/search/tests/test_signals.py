@@ -11,7 +11,7 @@ from portolan.search.selectors import SearchParams, parse_params, search
 from portolan.search.tests.factories import index, initiative
 from portolan.testing.factories import OrganisationFactory, PortCityFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_engine")]
 
 
 def _ids(q, **filters):
@@ -105,9 +105,10 @@ def test_rebuild_replaces_the_whole_index():
     assert index() == count  # idempotent
 
 
-def test_rebuild_command_reports_its_count(capsys):
+def test_rebuild_command_reports_its_count(capsys, django_capture_on_commit_callbacks):
     initiative(title="Boathouse")
-    call_command("rebuild_search_index")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rebuild_search_index")
     assert "Search index rebuilt:" in capsys.readouterr().out
     assert search(SearchParams(q="boathouse")).total == 1
 
@@ -117,7 +118,9 @@ def test_reindex_of_unknown_ids_is_harmless():
     assert services.reindex(record_type="spaceship", ids=[1]) == 0
 
 
-def test_a_bulk_write_signal_rebuilds_the_index_of_the_types_it_names():
+def test_a_bulk_write_signal_rebuilds_the_index_of_the_types_it_names(
+    django_capture_on_commit_callbacks,
+):
     from portolan.catalogue.models import Initiative
     from portolan.core.signals import records_bulk_written
 
@@ -126,5 +129,6 @@ def test_a_bulk_write_signal_rebuilds_the_index_of_the_types_it_names():
     # Written without signals, as bulk paths do: the index knows nothing until told.
     Initiative.objects.filter(pk=record.pk).update(title="Bulk written beacon")
     assert _ids("beacon") == set()
-    records_bulk_written.send(sender=Initiative, record_types=["initiative"])
+    with django_capture_on_commit_callbacks(execute=True):
+        records_bulk_written.send(sender=Initiative, record_types=["initiative"])
     assert _ids("beacon") == {("initiative", record.pk)}

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portolan.search import services
+from portolan.search import library, services
 from portolan.search.constants import record_type_keys
 
 
@@ -20,9 +20,17 @@ class Command(BaseCommand):
             choices=record_type_keys(),
             help="Only rebuild this record type (repeatable).",
         )
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Only rebuild when the search library's index is missing (make run).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        if options.get("if_missing") and (not services.library_enabled() or library.available()):
+            self.stdout.write("Search index present: nothing to rebuild.")
+            return
         types = options.get("types") or None
         try:
             count = services.rebuild_index(record_types=types)
