@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SIZE ?= 300
 
-.PHONY: install run demo lint imports format typecheck migrations-check pytest test bench lock messages clean
+.PHONY: install run demo lint imports format typecheck migrations-check pytest test bench bench-quick bench-scale lock messages clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,14 @@ test: lint imports typecheck migrations-check pytest
 
 bench: install var
 	$(PY) bench/run.py
+
+# A quick look while working: 10,000 initiatives, SQLite, short warm runs.
+bench-quick: install var
+	$(PY) bench/run.py --db sqlite --size 10000 --duration 5 --warmup 1 --uncached-pages 50 --signed-requests 20
+
+# Cold-search p95, index size and worker memory at 10k, 100k and 1M initiatives (1M: PostgreSQL).
+bench-scale: install var
+	$(PY) bench/scale.py
 
 # Re-resolve the lock from pyproject.toml (maintainers only).
 lock:

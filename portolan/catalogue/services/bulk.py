@@ -13,10 +13,19 @@ second time), and a backup restore puts records back as they were (`restoring=Tr
 slugs and dates kept, one history entry per record saying it was restored).
 
 Queries per call, whatever the number of rows: one per relation to read the links of updated
-records whose links are not given, one insert of records and one of history rows (plus one
-update) per model, one delete and one insert per written relation. Inserts are split every
-2,000 rows, and on SQLite every 999 parameters (about 25 records): one more query each time.
-A restore adds one update of the kept dates (split like the inserts)."""
+records whose links are not given, one to reserve the new records' ids, one insert of records
+and one of history rows (plus one update) per model, one delete and one insert per written
+relation. New records and their history rows are plain rows of the fields' database values
+(`Field.get_db_prep_save`, as Django's own inserts), written with COPY on PostgreSQL and one
+executemany on SQLite: no SQL compiled per batch of 999 parameters, no historical model
+instance per row. Updates, and the records a restore puts back (Django's `bulk_create`, then one
+update of the kept dates), go through Django's and simple-history's bulk helpers, split every
+2,000 rows (and on SQLite every 999 parameters).
+
+Validation runs every field's rules through `Field.clean`, like `Model.full_clean`, and the
+model's `clean()` per record; within one call a field's verdict on a value it already judged
+(the same city name, the same status...) is reused rather than computed again: the field rules
+depend on the value only (relations, whose checks need the database, are checked by presence)."""
 
 from __future__ import annotations
 
@@ -25,7 +34,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from simple_history.utils import (
     bulk_create_with_history,
@@ -65,30 +75,93 @@ class BulkRow:
     label: str = ""
 
 
-def record_errors(record: Any) -> dict[str, list[str]]:
+# A field's verdict on a value: the cleaned value, or the errors it raised.
+_Verdict = tuple[Any, list[ValidationError] | None]
+# Memo of field verdicts for one bulk call: {(field attname, value type, value): verdict}.
+Memo = dict[tuple[str, type, Any], _Verdict]
+# Bounds the memo of one call (values that never repeat, such as slugs, would fill it).
+_MEMO_MAX = 200_000
+
+
+_FIELDS: dict[type[Model], tuple[list[Any], list[Any]]] = {}
+
+
+def _plain_fields(model: type[Model]) -> tuple[list[Any], list[Any]]:
+    """(value fields whose rules depend on the value only, relations) of a model. Django's
+    `Model.clean_fields` checks the same value fields; relations need a query per row."""
+    if model in _FIELDS:
+        return _FIELDS[model]
+    relations = [f for f in model._meta.get_fields() if f.is_relation and f.concrete]
+    names = {f.name for f in relations}
+    plain = [f for f in model._meta.fields if f.name not in names and not f.generated]
+    _FIELDS[model] = (plain, relations)
+    return plain, relations
+
+
+def _clean_fields(record: Any, plain: Sequence[Any], memo: Memo | None) -> dict[str, list[Any]]:
+    """`Model.clean_fields` on `plain`, each verdict looked up in `memo` first."""
+    errors: dict[str, list[Any]] = {}
+    for f in plain:
+        raw = getattr(record, f.attname)
+        if f.blank and raw in f.empty_values:
+            continue
+        if isinstance(raw, DatabaseDefault):
+            continue
+        key = None
+        if memo is not None:
+            try:
+                key = (f.attname, type(raw), raw)
+                verdict = memo.get(key)
+            except TypeError:  # unhashable (JSON values): judged every time
+                key, verdict = None, None
+            if verdict is not None:
+                if verdict[1] is None:
+                    setattr(record, f.attname, verdict[0])
+                else:
+                    errors[f.name] = verdict[1]
+                continue
+        try:
+            cleaned = f.clean(raw, record)
+        except ValidationError as exc:
+            errors[f.name] = exc.error_list
+            verdict = (None, exc.error_list)
+        else:
+            setattr(record, f.attname, cleaned)
+            verdict = (cleaned, None)
+        if key is not None and memo is not None and len(memo) < _MEMO_MAX:
+            memo[key] = verdict
+    return errors
+
+
+def record_errors(record: Any, memo: Memo | None = None) -> dict[str, list[str]]:
     """Every field rule of the record's model, checked in memory: foreign keys and many-to-many
     lists are resolved by bulk callers in a few queries for the whole batch, so their per-row
     lookups (a query each) are skipped and only their presence is checked; uniqueness is left to
-    the database. The staff import's dry run reports these same messages."""
-    model = type(record)
-    relations = [f for f in model._meta.get_fields() if f.is_relation and f.concrete]
-    exclude = [f.name for f in relations]
+    the database. The staff import's dry run reports these same messages. This is
+    `Model.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)`;
+    `memo` (shared by the records of one call) reuses a field's verdict on a repeated value."""
+    plain, relations = _plain_fields(type(record))
     messages: dict[str, list[str]] = {}
     for field in relations:
-        if field.many_to_one and not field.null and getattr(record, field.attname) is None:  # type: ignore[union-attr]
-            messages[field.name] = [str(field.error_messages["null"])]  # type: ignore[union-attr]
+        if field.many_to_one and not field.null and getattr(record, field.attname) is None:
+            messages[field.name] = [str(field.error_messages["null"])]
+    errors: dict[str, Any] = _clean_fields(record, plain, memo)
+    # Model.clean() runs even when a field failed, as in full_clean.
     try:
-        record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        record.clean()
     except ValidationError as exc:
-        for name, field_messages in exc.message_dict.items():
+        errors = exc.update_error_dict(errors)
+    if errors:
+        for name, field_messages in ValidationError(errors).message_dict.items():
             messages.setdefault(name, []).extend(field_messages)
     return messages
 
 
 def _validate(rows: Sequence[BulkRow]) -> None:
     errors: dict[str, list[str]] = {}
+    memo: Memo = {}
     for position, row in enumerate(rows, start=1):
-        messages = record_errors(row.record)
+        messages = record_errors(row.record, memo)
         if messages:
             errors[row.label or f"row {position}"] = [
                 message if name == "__all__" else f"{name}: {message}"
@@ -148,6 +221,93 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ..
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {qn(table)} ({cols}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _reserve_ids(model: BulkModel, count: int) -> list[int]:
+    """`count` new primary keys for `model`, taken so that no other writer can take them."""
+    qn = connection.ops.quote_name
+    table, column = model._meta.db_table, str(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [qn(table), column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: a write statement takes the database's write lock for the rest of the
+        # transaction (no other connection can insert until it ends), then the highest id
+        # ever given (AUTOINCREMENT keeps it in sqlite_sequence) is read.
+        cursor.execute("UPDATE sqlite_sequence SET seq = seq WHERE name = %s", [table])
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+            f"COALESCE((SELECT MAX({qn(column)}) FROM {qn(table)}), 0))",
+            [table],
+        )
+        start = int(cursor.fetchone()[0]) + 1
+    return list(range(start, start + count))
+
+
+def _history_columns(model: BulkModel) -> tuple[list[str], list[str], list[str]] | None:
+    """(history table columns, the record attnames they copy, the history's own columns), or
+    None when the historical model has fields this writer does not know how to fill."""
+    history = model.history.model  # type: ignore[union-attr]
+    tracked = list(history.tracked_fields)
+    own = ["history_date", "history_change_reason", "history_type", "history_user"]
+    known = {f.attname for f in tracked} | {"history_id"}
+    known |= {history._meta.get_field(name).attname for name in own}
+    if {f.attname for f in history._meta.concrete_fields} - known:
+        return None
+    columns = [history._meta.get_field(f.name).column for f in tracked]
+    return columns, [f.attname for f in tracked], [history._meta.get_field(n).column for n in own]
+
+
+def _create_with_history(
+    model: BulkModel, records: Sequence[Any], actor: User | None, reason: str
+) -> None:
+    """Insert new records and their "+" history rows, as `bulk_create_with_history` would
+    (same values, same history user and change reason rules), from plain rows."""
+    layout = _history_columns(model)
+    if layout is None:
+        bulk_create_with_history(
+            list(records),
+            model,
+            batch_size=_BATCH,
+            default_user=actor,
+            default_change_reason=reason,
+        )
+        return
+    history_columns, tracked, own_columns = layout
+    history = model.history.model  # type: ignore[union-attr]
+    fields = list(model._meta.concrete_fields)
+    position = {f.attname: i for i, f in enumerate(fields)}
+    copied = [position[name] for name in tracked]
+    now = timezone.now()
+    # The connection itself, not the `django.db.connection` proxy that looks it up again on
+    # each of the fields' many attribute reads.
+    db = connections[DEFAULT_DB_ALIAS]
+    rows: list[tuple[Any, ...]] = []
+    history_rows: list[tuple[Any, ...]] = []
+    for record, pk in zip(records, _reserve_ids(model, len(records)), strict=True):
+        record._prepare_related_fields_for_save(operation_name="bulk_create")
+        record.pk = pk
+        values = tuple(f.get_db_prep_save(f.pre_save(record, True), db) for f in fields)
+        rows.append(values)
+        user = getattr(record, "_history_user", None) or actor
+        if user is None:
+            user = history.get_default_history_user(record)
+        history_rows.append(
+            (
+                *(values[i] for i in copied),
+                getattr(record, "_history_date", None) or now,
+                getattr(record, "_change_reason", None) or reason,
+                "+",
+                user.pk if user is not None else None,
+            )
+        )
+        record._state.adding = False
+        record._state.db = db.alias
+    insert_rows(model._meta.db_table, [str(f.column) for f in fields], rows)
+    insert_rows(history._meta.db_table, [*history_columns, *own_columns], history_rows)
 
 
 def write_links(model: BulkModel, rows: Sequence[BulkRow], *, replace: bool = True) -> int:
@@ -243,13 +403,7 @@ def records_bulk_write(
     if restoring:
         _insert_as_they_were(model, creates, actor=actor, reason=reason)
     elif creates:
-        bulk_create_with_history(
-            [row.record for row in creates],
-            model,
-            batch_size=_BATCH,
-            default_user=actor,
-            default_change_reason=reason,
-        )
+        _create_with_history(model, [row.record for row in creates], actor, reason)
     if updates:
         fields = set(update_fields) | {"updated_at"}
         if _LINKS[model]:

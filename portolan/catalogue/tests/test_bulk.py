@@ -150,6 +150,41 @@ def test_two_batch_sizes_cost_the_same_queries(owner):
     assert counts[0] == counts[1]
 
 
+def test_a_repeated_bad_value_is_reported_on_every_row(owner):
+    # Verdicts on repeated values are reused within a call: the second row must fail too.
+    rows = [
+        BulkRow(record=_initiative(owner, n, summary="See <b>this</b>"), label=f"line {n}")
+        for n in (1, 2)
+    ]
+    with pytest.raises(ValidationError) as caught:
+        records_bulk_write(model=Initiative, creates=rows, actor=None, reason="test")
+    errors = caught.value.message_dict
+    assert set(errors) == {"line 1", "line 2"}
+    assert errors["line 1"] == errors["line 2"]
+    assert errors["line 1"][0].startswith("summary: ")
+
+
+def test_repeated_values_are_cleaned_on_every_row(owner):
+    rows = [
+        BulkRow(record=_initiative(owner, n, funding_sources="  City   and port  ")) for n in (1, 2)
+    ]
+    records_bulk_write(model=Initiative, creates=rows, actor=None, reason="test")
+    assert [r.record.funding_sources for r in rows] == ["City and port"] * 2
+    assert set(Initiative.objects.values_list("funding_sources", flat=True)) == {"City and port"}
+
+
+def test_bulk_ids_stay_in_step_with_ordinary_saves(owner):
+    first = InitiativeFactory(organisation=owner, port_city=owner.port_city)
+    rows = [BulkRow(record=_initiative(owner, n)) for n in range(3)]
+    records_bulk_write(model=Initiative, creates=rows, actor=None, reason="test")
+    ids = [row.record.pk for row in rows]
+    assert ids == sorted(ids) and ids[0] > first.pk
+    assert all(not row.record._state.adding for row in rows)
+    later = InitiativeFactory(organisation=owner, port_city=owner.port_city)
+    assert later.pk > ids[-1]
+    assert Initiative.history.filter(id__in=ids, history_type="+").count() == 3
+
+
 def test_restoring_keeps_ids_slugs_and_dates_and_adds_one_version_saying_so(owner):
     from datetime import timedelta
 
@@ -204,7 +239,7 @@ def test_validated_rows_are_not_checked_again(owner, monkeypatch):
     from portolan.catalogue.services import bulk
 
     calls = []
-    monkeypatch.setattr(bulk, "record_errors", lambda record: calls.append(record) or {})
+    monkeypatch.setattr(bulk, "record_errors", lambda record, memo=None: calls.append(record) or {})
     row = BulkRow(record=_initiative(owner, 1), links=_links())
     records_bulk_write(model=Initiative, creates=[row], actor=None, reason="x", validated=True)
     assert calls == [] and Initiative.objects.count() == 1
