@@ -17,12 +17,12 @@ class Unsubscribe:
 
 
 def make_token(*, user_id: int, kind: str) -> str:
-    return signing.dumps({"u": user_id, "k": kind}, salt=_SALT, compress=False)
+    return signing.Signer(salt=_SALT).sign_object({"u": user_id, "k": kind})
 
 
 def read_token(token: str) -> Unsubscribe:
     """The token's content; `signing.BadSignature` for anything not made by `make_token`."""
-    data = signing.loads(token, salt=_SALT)
+    data = signing.Signer(salt=_SALT).unsign_object(token)
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("u"), int)
