@@ -25,7 +25,7 @@ run: install var
 	$(MANAGE) load_reference
 	$(MANAGE) generate_demo --size $(DEMO_SIZE) --keep-existing
 	$(MANAGE) demo_accounts
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) serve $(HOST):$(PORT)  # the web server and one background worker; Ctrl-C stops both
 
 demo: install var
 	$(MANAGE) migrate --noinput

@@ -67,7 +67,7 @@ def retrying_task(
                     raise
                 # An error may name its own time (the outbox's RetryLater carries the message's).
                 when = getattr(exc, "at", None) or next_attempt_at(attempt)
-                the_task.using(run_after=when).enqueue(*args, attempt=attempt + 1, **kwargs)
+                the_task.using(run_after=when).enqueue(*args, **{**kwargs, "attempt": attempt + 1})
                 logger.warning(
                     "%s failed (attempt %d, %s); retrying at %s",
                     the_task.name,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django_tasks import TaskResultStatus
@@ -17,9 +19,7 @@ def retry_task_results(*, results: QuerySet[DBTaskResult]) -> int:
         kwargs = {k: v for k, v in result.args_kwargs["kwargs"].items() if k != "attempt"}
         task = result.task
         transaction.on_commit(
-            lambda task=task, args=result.args_kwargs["args"], kwargs=kwargs: task.enqueue(
-                *args, **kwargs
-            )
+            functools.partial(task.enqueue, *result.args_kwargs["args"], **kwargs)
         )
         count += 1
     return count

@@ -14,6 +14,7 @@ recorded "sent" leaves the only window for a second copy, once its lease expired
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import timedelta
 from typing import Any
@@ -102,7 +103,7 @@ def messages_retry(*, messages: QuerySet[Message]) -> int:
         status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, updated_at=now
     )
     for message_id in ids:
-        transaction.on_commit(lambda message_id=message_id: delivery.enqueue(message_id))
+        transaction.on_commit(functools.partial(delivery.enqueue, message_id))
     return len(ids)
 
 

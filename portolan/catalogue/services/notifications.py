@@ -11,7 +11,7 @@ from portolan.notifications.services import queue_message
 from ..models import ModerationAction, ModerationEvent
 from ._base import Record
 
-_DECISION_KINDS = {
+_DECISION_KINDS: dict[str, str] = {
     ModerationAction.APPROVE: kinds.RECORD_APPROVED,
     ModerationAction.REQUEST_CHANGES: kinds.RECORD_CHANGES_REQUESTED,
     ModerationAction.REJECT: kinds.RECORD_REJECTED,

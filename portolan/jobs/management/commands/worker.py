@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import CommandParser
 from django.db import close_old_connections, connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
@@ -34,7 +34,7 @@ def _periodic_loop(worker_id: str, every: float, stop: threading.Event) -> None:
 class Command(DbWorkerCommand):
     help = "Run a background worker: queued tasks, periodic jobs and ticks."
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.add_argument(
             "--periodic-interval",
