@@ -6,3 +6,8 @@ class JobsConfig(AppConfig):
     name = "portolan.jobs"
     label = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self) -> None:
+        from . import discovery
+
+        discovery.load_jobs()

@@ -129,3 +129,12 @@ def test_run_periodic_command_runs_the_due_jobs(registered, calls):
     call_command("run_periodic")
     call_command("run_periodic")
     assert calls == [1]
+
+
+@pytest.mark.django_db
+def test_the_declared_jobs_are_found_in_the_apps_jobs_modules():
+    from portolan.jobs import discovery
+
+    discovery.load_jobs()
+    assert "jobs.prune_task_results" in {job.name for job in periodic.registered()}
+    assert "notifications.sweep_outbox" in periodic._TICKS
