@@ -142,6 +142,9 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@portolan.invalid")
+# Seconds before a silent mail server is given up on; well under PORTOLAN_OUTBOX_LEASE_SECONDS, so
+# no second worker sends a message the first is still waiting to hand over.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "60"))
 
 # Search: "tantivy" answers from the embedded search library's index in SEARCH_INDEX_DIR (kept
 # beside the database's own full-text index, which answers whenever the library's is missing);
@@ -226,6 +229,9 @@ PORTOLAN_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 # A record not reviewed for this many days is flagged to its owners as stale.
 PORTOLAN_STALE_AFTER_DAYS = 365
+
+# How long a worker may take to send one e-mail before another worker may send it instead.
+PORTOLAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("PORTOLAN_OUTBOX_LEASE_SECONDS", "600"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

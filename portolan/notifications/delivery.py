@@ -23,8 +23,6 @@ from .tokens import make_token
 
 logger = logging.getLogger(__name__)
 
-SEND_LEASE = timedelta(minutes=10)
-
 
 class RetryLater(Exception):
     """Delivery failed for a passing reason; the message is due again at `at`."""
@@ -98,7 +96,7 @@ def _claim(message_id: int) -> bool:
     )
     claimed = Message.objects.filter(due, pk=message_id).update(
         status=MessageStatus.SENDING,
-        lease_expires_at=now + SEND_LEASE,
+        lease_expires_at=now + timedelta(seconds=settings.PORTOLAN_OUTBOX_LEASE_SECONDS),
         attempts=F("attempts") + 1,
         updated_at=now,
     )
@@ -119,10 +117,10 @@ def deliver(*, message_id: int) -> str:
         return "not-due"
     message = Message.objects.select_related("recipient").get(pk=message_id)
     user = message.recipient
-    if not user.is_active or not user.email or not wants_email(user, message.kind):
-        _record(message, status=MessageStatus.SKIPPED, lease_expires_at=None)
-        return MessageStatus.SKIPPED
     try:
+        if not user.is_active or not user.email or not wants_email(user, message.kind):
+            _record(message, status=MessageStatus.SKIPPED, lease_expires_at=None)
+            return MessageStatus.SKIPPED
         render_email(message).send(fail_silently=False)
     except TRANSIENT_ERRORS as exc:
         error = f"{type(exc).__name__}: {exc}"

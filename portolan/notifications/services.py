@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portolan.accounts.models import User
+from portolan.jobs.retry import MAX_ATTEMPTS
 
 from . import delivery, kinds
 from .models import Delivery, Message, MessageStatus, Preference
@@ -77,6 +78,15 @@ def sweep(*, limit: int = 500) -> int:
     """Enqueue the delivery of messages whose task was lost: pending and overdue, or claimed by
     a worker whose lease ran out. Idempotent (the claim lets one delivery through)."""
     now = timezone.now()
+    # A message whose workers kept dying while sending it (it crashes them?) stops here.
+    Message.objects.filter(
+        status=MessageStatus.SENDING, lease_expires_at__lte=now, attempts__gte=MAX_ATTEMPTS
+    ).update(
+        status=MessageStatus.FAILED,
+        last_error="Its workers stopped while sending it, too many times.",
+        lease_expires_at=None,
+        updated_at=now,
+    )
     overdue = Q(status=MessageStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE) | Q(
         status=MessageStatus.SENDING, lease_expires_at__lte=now
     )

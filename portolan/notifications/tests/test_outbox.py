@@ -203,3 +203,16 @@ def test_the_email_has_text_and_html_parts_in_the_recipients_language(language, 
 def test_unknown_kinds_are_refused():
     with pytest.raises(LookupError):
         services.queue_message(recipient=UserFactory(), kind="no_such_kind", context={})
+
+
+def test_a_message_whose_workers_keep_dying_ends_as_failed_for_staff():
+    message = MessageFactory(
+        status=MessageStatus.SENDING,
+        attempts=MAX_ATTEMPTS,
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    assert services.sweep() == 0
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED
+    assert "stopped while sending" in message.last_error
+    assert mail.outbox == []
