@@ -26,7 +26,7 @@ run: install var
 	$(MANAGE) generate_demo --size $(DEMO_SIZE) --keep-existing
 	$(MANAGE) demo_accounts
 	$(MANAGE) rebuild_search_index --if-missing
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) serve $(HOST):$(PORT)  # the web server and one background worker; Ctrl-C stops both
 
 demo: install var
 	$(MANAGE) migrate --noinput

@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("open-data/", include("portolan.opendata.urls")),
     path("feeds/", include("portolan.opendata.urls_feeds")),
     path("catalogue/", include("portolan.catalogue.urls")),
+    path("notifications/", include("portolan.notifications.urls")),
     path("", catalogue_views.home, name="home"),
     path("", include("portolan.core.urls")),
     prefix_default_language=True,

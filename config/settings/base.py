@@ -50,9 +50,13 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "portolan.core",
+    "portolan.jobs",
     "portolan.accounts",
     "portolan.places",
+    "portolan.notifications",
     "portolan.catalogue",
     "portolan.search",
     "portolan.api",
@@ -120,6 +124,31 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (django-tasks with django-tasks-db): tasks are rows in the database, run by
+# `manage.py worker` processes (`make run` starts one). "immediate" runs each task at once in the
+# process that enqueued it (the tests' default; no worker needed).
+TASKS_BACKEND = os.environ.get("PORTOLAN_TASKS_BACKEND", "database")
+if TASKS_BACKEND not in ("database", "immediate"):
+    raise ValueError("PORTOLAN_TASKS_BACKEND must be 'database' or 'immediate'.")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASKS_BACKEND == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@portolan.invalid")
+# Seconds before a silent mail server is given up on; well under PORTOLAN_OUTBOX_LEASE_SECONDS, so
+# no second worker sends a message the first is still waiting to hand over.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "60"))
 
 # Search: "tantivy" answers from the embedded search library's index in SEARCH_INDEX_DIR (kept
 # beside the database's own full-text index, which answers whenever the library's is missing);
@@ -219,6 +248,9 @@ PORTOLAN_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 # A record not reviewed for this many days is flagged to its owners as stale.
 PORTOLAN_STALE_AFTER_DAYS = 365
+
+# How long a worker may take to send one e-mail before another worker may send it instead.
+PORTOLAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("PORTOLAN_OUTBOX_LEASE_SECONDS", "600"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

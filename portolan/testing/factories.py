@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from portolan.accounts.models import Membership, Organisation, User
 from portolan.catalogue.models import Initiative, PortCenter, PublicationStatus
+from portolan.jobs.models import PeriodicRun, RunStatus
+from portolan.notifications import kinds
+from portolan.notifications.models import Delivery, Message, MessageStatus, Preference
 from portolan.places.models import PortCity
 
 
@@ -89,3 +92,44 @@ class PortCenterFactory(factory.django.DjangoModelFactory):
     publication_status = PublicationStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
     status = "open"
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """An outbox row, pending and due now (create it through `queue_message` to also enqueue it)."""
+
+    class Meta:
+        model = Message
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = kinds.RECORD_APPROVED
+    object_type = "initiative"
+    object_id = factory.Sequence(str)
+    period_key = factory.Sequence(lambda n: f"event-{n}")
+    language = "en"
+    context = factory.LazyFunction(
+        lambda: {"title": "Harbour school days", "message": "", "link": "catalogue:dashboard"}
+    )
+    status = MessageStatus.PENDING
+    next_attempt_at = factory.LazyFunction(timezone.now)
+
+
+class PreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Preference
+
+    user = factory.SubFactory(UserFactory)
+    kind = kinds.RECORD_APPROVED
+    delivery = Delivery.SITE
+
+
+class PeriodicRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeriodicRun
+
+    job = "tests.job"
+    period_key = "2026-12-03"
+    status = RunStatus.RUNNING
+    worker_id = "worker-a"
+    attempts = 1
+    claimed_at = factory.LazyFunction(timezone.now)
+    lease_expires_at = factory.LazyFunction(timezone.now)

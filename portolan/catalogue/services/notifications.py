@@ -1,80 +1,65 @@
-"""E-mails to the people a record belongs to, sent once the decision is committed."""
+"""Messages about records, queued in the outbox with the decision that causes them (so a
+rolled-back decision sends nothing) and sent by a background task once it is committed: the
+decisions to the members of the record's organisation, each submission to the moderators."""
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Any
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
-
 from portolan.accounts.models import User
+from portolan.notifications import kinds
+from portolan.notifications.services import queue_message
 
-from ..models import (
-    ModerationAction,
-)
-from ._base import (
-    Record,
-)
+from ..models import ModerationAction, ModerationEvent
+from ._base import Record
 
-if TYPE_CHECKING:
-    pass
-
-logger = logging.getLogger(__name__)
-
-
-# --------------------------------------------------------------------------------------------
-# Notifications
-# --------------------------------------------------------------------------------------------
-
-_SUBJECTS: dict[str, Any] = {
-    ModerationAction.APPROVE: _("Published on Portolan: %(title)s"),
-    ModerationAction.REQUEST_CHANGES: _("Changes requested on Portolan: %(title)s"),
-    ModerationAction.REJECT: _("Not accepted on Portolan: %(title)s"),
-}
-_BODIES: dict[str, Any] = {
-    ModerationAction.APPROVE: _("“%(title)s” is now published in the Portolan catalogue."),
-    ModerationAction.REQUEST_CHANGES: _(
-        "The secretariat asks for changes to “%(title)s” before publishing it."
-    ),
-    ModerationAction.REJECT: _("The secretariat did not accept “%(title)s” for the catalogue."),
+_DECISION_KINDS: dict[str, str] = {
+    ModerationAction.APPROVE: kinds.RECORD_APPROVED,
+    ModerationAction.REQUEST_CHANGES: kinds.RECORD_CHANGES_REQUESTED,
+    ModerationAction.REJECT: kinds.RECORD_REJECTED,
 }
 
 
-def _record_title(record: Record) -> str:
-    return record.display_title
+def _key(record: Record, event: ModerationEvent) -> dict[str, str]:
+    """One message per person and moderation event: the same decision never mails twice."""
+    return {
+        "object_type": record._meta.model_name or "",
+        "object_id": str(record.pk),
+        "period_key": f"event-{event.pk}",
+    }
 
 
-def notify_moderation(record: Record, action: str, message: str) -> None:
-    """E-mail every member of the owner organisation, each in their preferred language, once
-    the decision is committed: a rolled-back decision sends nothing, and no row stays locked
-    while the mail server answers."""
-    record_id, model = record.pk, type(record)
-    transaction.on_commit(lambda: _send(model.objects.get(pk=record_id), action, message))
-
-
-def _send(record: Record, action: str, message: str) -> None:
+def notify_moderation(record: Record, event: ModerationEvent) -> None:
+    """Tell every active member of the owner organisation, each in their language."""
     recipients = User.objects.filter(
         memberships__organisation_id=record.organisation_id, is_active=True
-    ).only("email", "preferred_language")
-    title = _record_title(record)
-    dashboard = f"{settings.SITE_URL}/%s/catalogue/dashboard/"
+    ).distinct()
+    context = {
+        "title": record.display_title,
+        "message": event.message,
+        "link": "catalogue:dashboard",
+    }
     for user in recipients:
-        language = (
-            user.preferred_language if user.preferred_language in ("en", "fr", "es") else "en"
+        queue_message(
+            recipient=user,
+            kind=_DECISION_KINDS[event.action],
+            context=context,
+            **_key(record, event),
         )
-        with translation.override(language):
-            subject = str(_SUBJECTS[action]) % {"title": title[:120]}
-            lines = [str(_BODIES[action]) % {"title": title}]
-            if message:
-                lines += ["", gettext("Message from the secretariat:"), message]
-            lines += ["", gettext("Your dashboard: %(url)s") % {"url": dashboard % language}]
-            body = "\n".join(lines)
-        try:
-            send_mail(subject, body, None, [user.email])
-        except Exception:  # noqa: BLE001 - a mail failure must not undo the moderation decision
-            logger.exception("Could not send the moderation e-mail to user %s", user.pk)
+
+
+def notify_submitted(record: Record, event: ModerationEvent) -> None:
+    """Tell the moderators (active staff) that a record awaits moderation."""
+    organisation = record.organisation
+    context = {
+        "title": record.display_title,
+        "organisation": organisation.name if organisation else "",
+        "link": "catalogue:moderation",
+    }
+    for user in User.objects.filter(is_staff=True, is_active=True):
+        if user.pk == event.actor_id:
+            continue  # staff who submit it themselves know
+        queue_message(
+            recipient=user,
+            kind=kinds.RECORD_AWAITS_MODERATION,
+            context=context,
+            **_key(record, event),
+        )

@@ -34,7 +34,7 @@ from ._base import (
     _save,
     _set_many,
 )
-from .notifications import notify_moderation
+from .notifications import notify_moderation, notify_submitted
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -87,8 +87,9 @@ def record_submit(*, actor: User, record: Record) -> None:
     _raise_if(errors)
     current.publication_status = PublicationStatus.SUBMITTED
     _save(current, actor, "submit")
-    _event(current, actor, ModerationAction.SUBMIT)
+    event = _event(current, actor, ModerationAction.SUBMIT)
     _copy_state(current, record)
+    notify_submitted(current, event)
 
 
 @transaction.atomic
@@ -102,9 +103,9 @@ def record_approve(*, actor: User, record: Record) -> None:
         current.published_at = timezone.now()
     current.last_reviewed = timezone.localdate()
     _save(current, actor, "approve")
-    _event(current, actor, ModerationAction.APPROVE)
+    event = _event(current, actor, ModerationAction.APPROVE)
     _copy_state(current, record)
-    notify_moderation(current, ModerationAction.APPROVE, "")
+    notify_moderation(current, event)
 
 
 def _send_back(
@@ -118,9 +119,9 @@ def _send_back(
         raise _wrong_state(current, action)
     current.publication_status = status
     _save(current, actor, action)
-    _event(current, actor, action, text)
+    event = _event(current, actor, action, text)
     _copy_state(current, record)
-    notify_moderation(current, action, text)
+    notify_moderation(current, event)
 
 
 @transaction.atomic
