@@ -68,7 +68,8 @@ OPEN_END = 9999
 ESTIMATE_ABOVE = 20_000
 SAMPLE_TARGET = 12_000
 SAMPLE_BUCKETS = 64
-WRITER_HEAP = 50_000_000
+WRITER_HEAP = 15_000_000  # tantivy's minimum per thread: a web worker's change is a few documents
+REBUILD_HEAP = 64_000_000  # a rebuild flushes a segment per 64 MB: bounded memory at any size
 NEWEST_SHIFT = 10**8  # newest key = (published seconds + 1) * NEWEST_SHIFT + document id
 REAL_FIRST = 1 << 62  # added to a real record's newest key: real records first, then demo
 REAL_WEIGHT = 1e-6
@@ -313,7 +314,7 @@ class Rebuild:
         shutil.rmtree(self.building, ignore_errors=True)
         self.building.mkdir(parents=True)
         self.index = tantivy.Index(_schema(), path=str(self.building))
-        self.writer = self.index.writer(heap_size=WRITER_HEAP * 4, num_threads=1)
+        self.writer = self.index.writer(heap_size=REBUILD_HEAP, num_threads=1)
         self.count = 0
 
     def add(self, rows: Iterable[Row]) -> None:
