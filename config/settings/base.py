@@ -162,7 +162,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "portolan.core.cache.ReusingRedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {

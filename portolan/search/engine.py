@@ -278,6 +278,25 @@ def _country_name(code: str) -> str:
     return _country_name_in(get_language() or "en", code) if code else ""
 
 
+_LABEL_MAPS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _labels(kind: str) -> dict[str, str]:
+    """A label map translated once per process and language: a search page shows ~100 labels,
+    and each lazy label costs a translation lookup when it is turned into text."""
+    key = (kind, get_language() or "en")
+    found = _LABEL_MAPS.get(key)
+    if found is None:
+        source: Any = {
+            "type": record_type_labels,
+            "region": lambda: REGION_LABELS,
+            "kind": lambda: KIND_LABELS,
+            "status": registry.status_labels,
+        }[kind]()
+        found = _LABEL_MAPS[key] = {k: str(v) for k, v in dict(source).items()}
+    return found
+
+
 def _label(mapping: dict[str, Any], value: str) -> str:
     return str(mapping.get(value, value))
 
@@ -374,11 +393,11 @@ def _facets(
             count = found.get(value, 0)
             is_selected = value in chosen
             if name == "type":
-                label = _label(record_type_labels(), value)
+                label = _label(_labels("type"), value)
                 order = record_type_keys()
                 key: Any = order.index(value) if value in order else 99
             elif name == "region":
-                label, key = _label(REGION_LABELS, value), -count
+                label, key = _label(_labels("region"), value), -count
             elif name == "country":
                 label, key = (
                     _country_name(value),
@@ -388,9 +407,9 @@ def _facets(
                 position, label = vocabulary[name].get(value, (999, value))
                 key = (position, label)
             elif name == "kind":
-                label, key = _label(KIND_LABELS, value), -count
+                label, key = _label(_labels("kind"), value), -count
             elif name == "status":
-                label, key = _label(registry.status_labels(), value), -count
+                label, key = _label(_labels("status"), value), -count
             else:  # decade
                 if not value.lstrip("-").isdigit():
                     continue
@@ -491,13 +510,13 @@ def _hit(row: tuple[Any, ...], wanted: frozenset[str], urls: _Urls, lang: str) -
         snippet_html=text.highlight(excerpt_source, wanted),
         lat=lat,
         lon=lon,
-        type_label=_label(record_type_labels(), record_type),
+        type_label=_label(_labels("type"), record_type),
         place=where,
         language=shown_language,
         language_label=language_label(shown_language),
         year=year,
         status=status or "",
-        status_label=_label(registry.status_labels(), status) if status else "",
+        status_label=_label(_labels("status"), status) if status else "",
         published_at=published_at,
         slug=slug,
     )
@@ -623,11 +642,15 @@ def bump_generation() -> None:
         cache.set(GENERATION_KEY, 1, None)
 
 
-def _cached(kind: str, key_params: SearchParams, extra: str, compute: Any) -> Any:
+def _cached(
+    kind: str, key_params: SearchParams, extra: str, compute: Any, *, generation: int | None = None
+) -> Any:
     digest = hashlib.sha256(
         f"{kind}|{connection.vendor}|{params_to_query(key_params)}|{extra}".encode()
     ).hexdigest()[:32]
-    key = f"search:{index_generation()}:{kind}:{digest}"
+    if generation is None:
+        generation = index_generation()
+    key = f"search:{generation}:{kind}:{digest}"
     found = cache.get(key)
     if found is not None:
         return found
@@ -663,11 +686,22 @@ def run_search(params: SearchParams, *, page_size: int) -> SearchResults:
     use_library = _use_library()
     engine_name = "library" if use_library else "database"
     count_key = replace(params, page=1, sort="relevance")
+    generation = index_generation()  # one cache read for both lookups
     if use_library:
-        aggregated = _cached("counts", count_key, engine_name, lambda: _library_counts(params))
+        aggregated = _cached(
+            "counts",
+            count_key,
+            engine_name,
+            lambda: _library_counts(params),
+            generation=generation,
+        )
     else:
         aggregated = _cached(
-            "counts", count_key, engine_name, lambda: _aggregate(params, _count_rows(params, sql))
+            "counts",
+            count_key,
+            engine_name,
+            lambda: _aggregate(params, _count_rows(params, sql)),
+            generation=generation,
         )
     total, facets = _facets(params, aggregated)
     results = SearchResults(params=params, total=total, facets=facets, page_size=page_size)
@@ -689,7 +723,9 @@ def run_search(params: SearchParams, *, page_size: int) -> SearchResults:
             return _rows_by_ids(_HIT_COLUMNS, ids)
         return _select(page_params, sql, _HIT_COLUMNS, limit=page_size, offset=offset)
 
-    rows = _cached("hits", page_params, f"{engine_name}|{page_size}", compute_rows)
+    rows = _cached(
+        "hits", page_params, f"{engine_name}|{page_size}", compute_rows, generation=generation
+    )
     wanted = text.query_forms(sql.groups)
     urls = _Urls()
     lang = _ui_language()
@@ -747,7 +783,7 @@ def run_map(params: SearchParams, *, limit: int) -> list[MapPoint]:
         )
     urls = _Urls()
     # One translation per type, not per point (a map holds up to 1,000).
-    labels = {key: str(label) for key, label in record_type_labels().items()}
+    labels = _labels("type")
     return [
         MapPoint(
             record_type=r[0],
