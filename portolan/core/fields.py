@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, lazy
 from django.utils.translation import gettext_lazy as _
 
 models.CharField.register_lookup(Length)
@@ -116,11 +116,19 @@ class URLLinesValidator:
         return hash(self.code)
 
 
+def _year_range_message() -> str:
+    return str(YEAR_MESSAGE) % {"min": MIN_YEAR, "max": MAX_YEAR}
+
+
+# Interpolated when shown, in the reader's language: `YEAR_MESSAGE % {...}` would translate at
+# the moment it runs (a form class built during a Spanish request kept Spanish for everyone).
+YEAR_RANGE_MESSAGE = lazy(_year_range_message, str)()
+
+
 def year_validators() -> list[Any]:
-    params = {"min": MIN_YEAR, "max": MAX_YEAR}
     return [
-        validators.MinValueValidator(MIN_YEAR, message=YEAR_MESSAGE % params),
-        validators.MaxValueValidator(MAX_YEAR, message=YEAR_MESSAGE % params),
+        validators.MinValueValidator(MIN_YEAR, message=YEAR_RANGE_MESSAGE),
+        validators.MaxValueValidator(MAX_YEAR, message=YEAR_RANGE_MESSAGE),
     ]
 
 
@@ -181,8 +189,7 @@ class YearField(models.PositiveSmallIntegerField):
         return [*self.default_validators, *own, *year_validators()]
 
     def formfield(self, **kwargs: Any) -> Any:
-        message = YEAR_MESSAGE % {"min": MIN_YEAR, "max": MAX_YEAR}
-        messages = dict.fromkeys(("invalid", "min_value", "max_value"), message)
+        messages = dict.fromkeys(("invalid", "min_value", "max_value"), YEAR_RANGE_MESSAGE)
         messages.update(kwargs.pop("error_messages", None) or {})
         return super().formfield(error_messages=messages, **kwargs)
 

@@ -42,3 +42,20 @@ def test_angle_brackets_around_other_words_stay_text(text):
 def test_text_is_normalised_once_single_line_fields_collapse_spaces():
     assert normalise_text(" a\r\nb ") == "a\nb"
     assert normalise_text("  Harbour \n  days ", single_line=True) == "Harbour days"
+
+
+def test_the_year_message_is_in_the_readers_language_whenever_the_form_was_built():
+    from django.utils import translation
+
+    from portolan.catalogue.forms import InitiativeForm
+    from portolan.catalogue.models import Initiative
+
+    field = InitiativeForm.base_fields["start_year"]
+    validator = next(
+        v for v in Initiative._meta.get_field("start_year").validators if hasattr(v, "limit_value")
+    )
+    expected = (("es", "Introduzca un año"), ("en", "Enter a year"), ("fr", "Saisissez"))
+    for language, start in expected:
+        with translation.override(language):
+            assert str(field.error_messages["min_value"]).startswith(start), language
+            assert str(validator.message) == str(field.error_messages["min_value"])
