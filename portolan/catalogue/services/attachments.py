@@ -26,6 +26,7 @@ from ._base import (
     _raise_if,
     _save,
 )
+from .notifications import notify_submitted
 
 if TYPE_CHECKING:
     pass
@@ -74,7 +75,9 @@ def attachment_add(
     reason = _after_member_edit(current, actor)
     _save(current, actor, "attachment_added" if reason == "edit" else reason)
     if reason == "edit_published":
-        _event(current, actor, ModerationAction.SUBMIT, gettext("File added after publication."))
+        note = gettext("File added after publication.")
+        event = _event(current, actor, ModerationAction.SUBMIT, note)
+        notify_submitted(current, event)  # back in the queue: the moderators hear of it
     _copy_state(current, record)
     return attachment
 

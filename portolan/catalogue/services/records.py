@@ -46,6 +46,7 @@ from ._base import (
     unique_slug,
 )
 from .inputs import InitiativeData, PortCenterData
+from .notifications import notify_submitted
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -279,7 +280,9 @@ def _record_update(*, actor: User, record: Record, data: Mapping[str, Any]) -> R
     if after_save is not None:
         after_save()
     if reason == "edit_published":
-        _event(current, actor, ModerationAction.SUBMIT, gettext("Edited after publication."))
+        note = gettext("Edited after publication.")
+        event = _event(current, actor, ModerationAction.SUBMIT, note)
+        notify_submitted(current, event)  # back in the queue: the moderators hear of it
     _copy_state(current, record)
     return record
 

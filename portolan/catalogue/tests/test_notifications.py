@@ -65,3 +65,22 @@ def test_a_decision_that_fails_queues_nothing(django_capture_on_commit_callbacks
         services.record_approve(actor=StaffFactory(), record=record)
     assert Message.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_a_members_edit_of_a_published_record_tells_the_moderators(
+    django_capture_on_commit_callbacks,
+):
+    member = MembershipFactory()
+    moderator = StaffFactory()
+    record = InitiativeFactory(
+        organisation=member.organisation, publication_status=PublicationStatus.PUBLISHED
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.initiative_update(
+            actor=member.user, initiative=record, data={"summary": "New summary of the visits."}
+        )
+    record.refresh_from_db()
+    assert record.publication_status == PublicationStatus.SUBMITTED
+    message = Message.objects.get()
+    assert (message.recipient, message.kind) == (moderator, kinds.RECORD_AWAITS_MODERATION)
+    assert [m.to for m in mail.outbox] == [[moderator.email]]
