@@ -117,6 +117,18 @@ def _batches(
             yield kept
 
 
+def _linked(
+    through: Any, owner: str, target: str, ids: list[int], names: dict[int, Any], missing: Any
+) -> dict[int, list[Any]]:
+    """{record id: [name of each linked vocabulary term]} for a batch, from a through table."""
+    found: dict[int, list[Any]] = defaultdict(list)
+    for record_id, term_id in through.objects.filter(**_between(owner, ids)).values_list(
+        owner, target
+    ):
+        found[record_id].append(names.get(term_id, missing))
+    return found
+
+
 def _between(field_name: str, ids: list[int]) -> dict[str, Any]:
     """A filter for the rows of a batch of sorted ids. A dense batch becomes a range, much
     cheaper to build and run than a long IN list (rows of records outside the batch are
@@ -165,21 +177,14 @@ def _initiatives(
             ).values_list("initiative_id", "organisation_id")
         )
         lookups.load((), (oid for _, oid in partner_rows))
-        themes: dict[int, list[str]] = defaultdict(list)
-        for rid, tid in Initiative.themes.through.objects.filter(
-            **_between("initiative_id", batch_ids)
-        ).values_list("initiative_id", "theme_id"):
-            themes[rid].append(lookups.themes.get(tid, ""))
-        goals: dict[int, list[int]] = defaultdict(list)
-        for rid, gid in Initiative.goals.through.objects.filter(
-            **_between("initiative_id", batch_ids)
-        ).values_list("initiative_id", "goal_id"):
-            goals[rid].append(lookups.goals.get(gid, 0))
-        audiences: dict[int, list[str]] = defaultdict(list)
-        for rid, aid in Initiative.audiences.through.objects.filter(
-            **_between("initiative_id", batch_ids)
-        ).values_list("initiative_id", "audience_id"):
-            audiences[rid].append(lookups.audiences.get(aid, ""))
+        owner = "initiative_id"
+        themes = _linked(
+            Initiative.themes.through, owner, "theme_id", batch_ids, lookups.themes, ""
+        )
+        goals = _linked(Initiative.goals.through, owner, "goal_id", batch_ids, lookups.goals, 0)
+        audiences = _linked(
+            Initiative.audiences.through, owner, "audience_id", batch_ids, lookups.audiences, ""
+        )
         partners: dict[int, list[str]] = defaultdict(list)
         for rid, oid in partner_rows:
             partners[rid].append(str(lookups.organisations.get(oid, {}).get("name", "")))
@@ -266,11 +271,14 @@ def _port_centers(
             ).values_list("portcenter_id", "organisation_id")
         )
         lookups.load((), (oid for _, oid in operator_rows))
-        audiences: dict[int, list[str]] = defaultdict(list)
-        for rid, aid in PortCenter.audiences.through.objects.filter(
-            **_between("portcenter_id", batch_ids)
-        ).values_list("portcenter_id", "audience_id"):
-            audiences[rid].append(lookups.audiences.get(aid, ""))
+        audiences = _linked(
+            PortCenter.audiences.through,
+            "portcenter_id",
+            "audience_id",
+            batch_ids,
+            lookups.audiences,
+            "",
+        )
         operators: dict[int, list[str]] = defaultdict(list)
         for rid, oid in operator_rows:
             operators[rid].append(str(lookups.organisations.get(oid, {}).get("name", "")))
