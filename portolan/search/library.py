@@ -240,18 +240,22 @@ def _marker_ok(path: Path) -> bool:
 
 
 def handle() -> _Handle:
+    """The open index of this database, reopened after a rebuild swapped its directory. The
+    marker file is read only when opening (a search asks for the handle three times)."""
     path = index_dir()
-    if not _marker_ok(path):
-        raise IndexUnavailable(f"No search index for this database in {path}.")
     key = str(path)
     with _handles_lock:
         found = _handles.get(key)
-        if found is None or found.replaced():
-            try:
-                found = _Handle(path)
-            except ValueError as error:  # a corrupt or foreign directory
-                raise IndexUnavailable(str(error)) from error
-            _handles[key] = found
+        if found is not None and not found.replaced():
+            return found
+        if not _marker_ok(path):
+            _handles.pop(key, None)
+            raise IndexUnavailable(f"No search index for this database in {path}.")
+        try:
+            found = _Handle(path)
+        except ValueError as error:  # a corrupt or foreign directory
+            raise IndexUnavailable(str(error)) from error
+        _handles[key] = found
         return found
 
 
